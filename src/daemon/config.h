@@ -1,0 +1,62 @@
+/*
+ * config.h: the server's options, from one table: built-in defaults, then
+ * the configuration file (DATA_DIR/sesame.conf or --config), then flags.
+ *
+ * File format: "name = value" lines, '#' comments.  Errors are reported as
+ * "file:line: message".  Secrets are never inline: the root key comes from a
+ * file or the SESAME_ROOT_KEY environment variable.
+ */
+#ifndef SESAME_CONFIG_H
+#define SESAME_CONFIG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "common/status.h"
+
+struct config {
+	char		*data_dir;
+	char		*listen;		/* "127.0.0.1:8080" */
+	char		*tls_cert_file;
+	char		*tls_key_file;
+	char		*root_key_file;		/* default DATA_DIR/root.key */
+	char		*audit_dir;		/* default DATA_DIR/audit */
+	char		*log_level;
+	int64_t		 threads;
+	int64_t		 max_body_bytes;
+	int64_t		 max_header_bytes;
+	int64_t		 max_clock_skew_seconds;
+	int64_t		 idle_timeout_seconds;
+	int64_t		 test_clock_offset_seconds;
+	bool		 allow_insecure_remote;
+};
+
+enum config_type { CONFIG_STRING, CONFIG_INTEGER, CONFIG_BOOLEAN };
+
+struct config_option {
+	const char	*name;		/* file key; the flag is --name with '-' */
+	enum config_type type;
+	size_t		 offset;
+	const char	*default_value;	/* NULL: unset */
+	int64_t		 min, max;	/* integers */
+	const char	*help;
+};
+
+extern const struct config_option config_options[];
+
+void		 config_init(struct config *cfg);
+void		 config_cleanup(struct config *cfg);
+/* Set one option by name from text (file value or flag argument). */
+enum status	 config_set(struct config *cfg, const char *name,
+		    const char *value, struct error *err);
+/* Read a configuration file; a missing file is an error only if required. */
+enum status	 config_load_file(struct config *cfg, const char *path,
+		    bool required, struct error *err);
+/* Fill defaults that depend on other options; check consistency. */
+enum status	 config_finish(struct config *cfg, struct error *err);
+/* Split cfg->listen into a host and a port. */
+enum status	 config_listen_parse(const char *listen, char *host,
+		    size_t host_len, uint16_t *port, struct error *err);
+
+#endif

@@ -1,0 +1,448 @@
+/*
+ * listener.c: libmicrohttpd in epoll thread-pool mode.
+ *
+ * Body handling avoids libmicrohttpd's keep-alive trap: a response queued on
+ * the first callback, before the body is read, makes the library close the
+ * connection.  So the first callback only allocates the per-request state;
+ * the body is accumulated (bounded by max_body_bytes) and the handler runs on
+ * the final callback, when upload_data_size is 0.
+ *
+ * An oversized body is answered 413 as soon as it is known (the connection
+ * is then closed by the library, as intended for abusive clients).
+ */
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/socket.h>
+
+#include <microhttpd.h>
+
+#include "common/log.h"
+#include "http/http.h"
+
+struct http_server {
+	struct MHD_Daemon	*daemon;
+	http_handler_fn		 handler;
+	void			*arg;
+	size_t			 max_body_bytes;
+	bool			 is_tls;
+	uint16_t		 port;
+	char			*tls_cert;
+	char			*tls_key;
+};
+
+struct request_state {
+	unsigned char	*body;
+	size_t		 body_len;
+	size_t		 body_cap;
+	bool		 too_large;
+};
+
+static char *
+file_read_all(const char *path, struct error *err)
+{
+	FILE	*f = NULL;
+	char	*buf = NULL, *result = NULL;
+	long	 size;
+
+	if ((f = fopen(path, "rb")) == NULL) {
+		error_set(err, STATUS_IO, "cannot open %s", path);
+		goto out;
+	}
+	if (fseek(f, 0, SEEK_END) != 0 || (size = ftell(f)) < 0 ||
+	    size > 1024 * 1024 || fseek(f, 0, SEEK_SET) != 0) {
+		error_set(err, STATUS_IO, "cannot read %s", path);
+		goto out;
+	}
+	if ((buf = malloc((size_t)size + 1)) == NULL) {
+		error_set(err, STATUS_NO_MEMORY, "out of memory");
+		goto out;
+	}
+	if (fread(buf, 1, (size_t)size, f) != (size_t)size) {
+		error_set(err, STATUS_IO, "cannot read %s", path);
+		goto out;
+	}
+	buf[size] = '\0';
+	result = buf;
+	buf = NULL;
+out:
+	if (f != NULL)
+		fclose(f);
+	free(buf);
+	return result;
+}
+
+static enum MHD_Result
+collect_header(void *cls, enum MHD_ValueKind kind, const char *key,
+    const char *value)
+{
+	struct http_request *req = cls;
+
+	if (req->header_count >= HTTP_MAX_HEADERS)
+		return MHD_NO;
+	req->headers[req->header_count].name = key;
+	req->headers[req->header_count].value = value != NULL ? value : "";
+	req->header_count++;
+	return MHD_YES;
+}
+
+struct query_builder {
+	char	*buf;
+	size_t	 len;
+	size_t	 cap;
+	bool	 failed;
+};
+
+static void
+query_append(struct query_builder *qb, const char *s, bool encode)
+{
+	static const char hexdig[] = "0123456789ABCDEF";
+
+	for (const unsigned char *p = (const unsigned char *)s; *p != '\0'; p++) {
+		if (qb->len + 4 > qb->cap) {
+			size_t	 ncap = qb->cap * 2 + 64;
+			char	*n = realloc(qb->buf, ncap);
+
+			if (n == NULL) {
+				qb->failed = true;
+				return;
+			}
+			qb->buf = n;
+			qb->cap = ncap;
+		}
+		if (!encode || (*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') ||
+		    (*p >= '0' && *p <= '9') || *p == '-' || *p == '_' ||
+		    *p == '.' || *p == '~') {
+			qb->buf[qb->len++] = (char)*p;
+		} else {
+			qb->buf[qb->len++] = '%';
+			qb->buf[qb->len++] = hexdig[*p >> 4];
+			qb->buf[qb->len++] = hexdig[*p & 15];
+		}
+	}
+}
+
+static enum MHD_Result
+collect_query(void *cls, enum MHD_ValueKind kind, const char *key,
+    const char *value)
+{
+	struct query_builder *qb = cls;
+
+	if (qb->len > 0)
+		query_append(qb, "&", false);
+	query_append(qb, key, true);
+	query_append(qb, "=", false);
+	query_append(qb, value != NULL ? value : "", true);
+	return qb->failed ? MHD_NO : MHD_YES;
+}
+
+static enum MHD_Result
+send_response(struct MHD_Connection *conn, struct http_response *resp)
+{
+	struct MHD_Response	*mr;
+	enum MHD_Result		 ret;
+
+	mr = MHD_create_response_from_buffer(resp->body_len,
+	    resp->body != NULL ? resp->body : (char *)"",
+	    resp->body != NULL ? MHD_RESPMEM_MUST_FREE : MHD_RESPMEM_PERSISTENT);
+	if (mr == NULL) {
+		http_response_cleanup(resp);
+		return MHD_NO;
+	}
+	resp->body = NULL;	/* owned by libmicrohttpd now */
+	if (resp->content_type != NULL)
+		MHD_add_response_header(mr, MHD_HTTP_HEADER_CONTENT_TYPE,
+		    resp->content_type);
+	for (size_t i = 0; i < resp->extra_count; i++)
+		MHD_add_response_header(mr, resp->extra[i].name,
+		    resp->extra[i].value);
+	ret = MHD_queue_response(conn, (unsigned)resp->status, mr);
+	MHD_destroy_response(mr);
+	http_response_cleanup(resp);
+	return ret;
+}
+
+static enum MHD_Result
+send_simple(struct MHD_Connection *conn, int status, const char *body)
+{
+	struct http_response resp = { 0 };
+
+	resp.status = status;
+	resp.content_type = "application/json";
+	if ((resp.body = strdup(body)) != NULL)
+		resp.body_len = strlen(body);
+	return send_response(conn, &resp);
+}
+
+static void
+peer_address(struct MHD_Connection *conn, char *out, size_t out_len)
+{
+	const union MHD_ConnectionInfo *ci;
+	const struct sockaddr *sa;
+
+	snprintf(out, out_len, "unknown");
+	ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	if (ci == NULL || (sa = ci->client_addr) == NULL)
+		return;
+	if (sa->sa_family == AF_INET)
+		inet_ntop(AF_INET, &((const struct sockaddr_in *)sa)->sin_addr,
+		    out, (socklen_t)out_len);
+	else if (sa->sa_family == AF_INET6)
+		inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)sa)->sin6_addr,
+		    out, (socklen_t)out_len);
+}
+
+static enum MHD_Result
+access_handler(void *cls, struct MHD_Connection *conn, const char *url,
+    const char *method, const char *version, const char *upload_data,
+    size_t *upload_data_size, void **con_cls)
+{
+	struct http_server	*srv = cls;
+	struct request_state	*rs = *con_cls;
+	struct http_request	 req;
+	struct http_response	 resp;
+	struct query_builder	 qb = { 0 };
+	enum MHD_Result		 ret;
+
+	if (rs == NULL) {
+		const char *cl;
+
+		if ((rs = calloc(1, sizeof(*rs))) == NULL)
+			return MHD_NO;
+		*con_cls = rs;
+		cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+		    MHD_HTTP_HEADER_CONTENT_LENGTH);
+		if (cl != NULL && strtoull(cl, NULL, 10) > srv->max_body_bytes)
+			rs->too_large = true;
+		return MHD_YES;
+	}
+
+	if (*upload_data_size > 0) {
+		size_t n = *upload_data_size;
+
+		*upload_data_size = 0;
+		if (rs->too_large || n > srv->max_body_bytes - rs->body_len) {
+			rs->too_large = true;
+			return MHD_YES;		/* drain; answer 413 at the end */
+		}
+		if (rs->body_len + n > rs->body_cap) {
+			size_t		 ncap = rs->body_cap ? rs->body_cap : 4096;
+			unsigned char	*nb;
+
+			while (ncap < rs->body_len + n)
+				ncap *= 2;
+			if (ncap > srv->max_body_bytes)
+				ncap = srv->max_body_bytes;
+			if ((nb = realloc(rs->body, ncap + 1)) == NULL)
+				return MHD_NO;
+			rs->body = nb;
+			rs->body_cap = ncap;
+		}
+		memcpy(rs->body + rs->body_len, upload_data, n);
+		rs->body_len += n;
+		return MHD_YES;
+	}
+
+	if (rs->too_large)
+		return send_simple(conn, MHD_HTTP_CONTENT_TOO_LARGE,
+		    "{\"__type\":\"RequestEntityTooLargeException\","
+		    "\"message\":\"Request body is too large\"}");
+
+	memset(&req, 0, sizeof(req));
+	memset(&resp, 0, sizeof(resp));
+	req.method = method;
+	req.path = url;
+	MHD_get_connection_values(conn, MHD_HEADER_KIND, collect_header, &req);
+	if (req.header_count >= HTTP_MAX_HEADERS)
+		return send_simple(conn, MHD_HTTP_REQUEST_HEADER_FIELDS_TOO_LARGE,
+		    "{\"__type\":\"RequestHeaderFieldsTooLarge\","
+		    "\"message\":\"Too many request headers\"}");
+	MHD_get_connection_values(conn, MHD_GET_ARGUMENT_KIND, collect_query, &qb);
+	if (qb.failed) {
+		free(qb.buf);
+		return MHD_NO;
+	}
+	if (qb.buf != NULL) {
+		qb.buf[qb.len] = '\0';
+		req.query = qb.buf;
+	}
+	req.body = rs->body != NULL ? rs->body : (const unsigned char *)"";
+	req.body_len = rs->body_len;
+	req.is_tls = srv->is_tls;
+	peer_address(conn, req.peer_address, sizeof(req.peer_address));
+
+	srv->handler(srv->arg, &req, &resp);
+	ret = send_response(conn, &resp);
+	free(qb.buf);
+	return ret;
+}
+
+static void
+request_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
+    enum MHD_RequestTerminationCode toe)
+{
+	struct request_state *rs = *con_cls;
+
+	if (rs == NULL)
+		return;
+	free(rs->body);
+	free(rs);
+	*con_cls = NULL;
+}
+
+static void
+mhd_log(void *cls, const char *fmt, va_list ap)
+{
+	char msg[512];
+
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	msg[strcspn(msg, "\n")] = '\0';
+	log_debug("http: %s", msg);
+}
+
+enum status
+http_server_start(const struct http_server_config *cfg,
+    http_handler_fn handler, void *arg, struct http_server **out,
+    struct error *err)
+{
+	struct http_server	*srv = NULL;
+	struct sockaddr_storage	 ss;
+	struct sockaddr_in	*sin = (struct sockaddr_in *)&ss;
+	struct sockaddr_in6	*sin6 = (struct sockaddr_in6 *)&ss;
+	unsigned int		 flags = MHD_USE_EPOLL_INTERNAL_THREAD |
+				    MHD_USE_ERROR_LOG | MHD_USE_TURBO;
+	const union MHD_DaemonInfo *di;
+	enum status		 st = STATUS_INTERNAL;
+
+	memset(&ss, 0, sizeof(ss));
+	if (inet_pton(AF_INET, cfg->host, &sin->sin_addr) == 1) {
+		sin->sin_family = AF_INET;
+		sin->sin_port = htons(cfg->port);
+	} else if (inet_pton(AF_INET6, cfg->host, &sin6->sin6_addr) == 1) {
+		sin6->sin6_family = AF_INET6;
+		sin6->sin6_port = htons(cfg->port);
+		flags |= MHD_USE_IPv6;
+	} else {
+		st = error_set(err, STATUS_INVALID_PARAMETER,
+		    "listen address %s is not a numeric IP address", cfg->host);
+		goto out;
+	}
+
+	if ((srv = calloc(1, sizeof(*srv))) == NULL) {
+		st = error_set(err, STATUS_NO_MEMORY, "out of memory");
+		goto out;
+	}
+	srv->handler = handler;
+	srv->arg = arg;
+	srv->max_body_bytes = cfg->max_body_bytes;
+
+	if (cfg->tls_cert_file != NULL || cfg->tls_key_file != NULL) {
+		if (cfg->tls_cert_file == NULL || cfg->tls_key_file == NULL) {
+			st = error_set(err, STATUS_INVALID_PARAMETER,
+			    "TLS needs both a certificate and a key file");
+			goto out;
+		}
+		if (MHD_is_feature_supported(MHD_FEATURE_TLS) != MHD_YES) {
+			st = error_set(err, STATUS_INTERNAL,
+			    "this libmicrohttpd was built without TLS");
+			goto out;
+		}
+		if ((srv->tls_cert = file_read_all(cfg->tls_cert_file, err)) ==
+		    NULL || (srv->tls_key = file_read_all(cfg->tls_key_file,
+		    err)) == NULL) {
+			st = err != NULL ? err->status : STATUS_IO;
+			goto out;
+		}
+		srv->is_tls = true;
+		flags |= MHD_USE_TLS;
+	}
+
+	srv->daemon = MHD_start_daemon(flags, cfg->port, NULL, NULL,
+	    access_handler, srv,
+	    MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
+	    MHD_OPTION_THREAD_POOL_SIZE, (unsigned int)(cfg->threads ? cfg->threads : 2),
+	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)cfg->max_header_bytes,
+	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)cfg->idle_timeout_seconds,
+	    MHD_OPTION_CONNECTION_LIMIT, (unsigned int)4096,
+	    MHD_OPTION_NOTIFY_COMPLETED, request_completed, NULL,
+	    MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
+	    MHD_OPTION_STRICT_FOR_CLIENT, (int)1,
+	    srv->is_tls ? MHD_OPTION_HTTPS_MEM_KEY : MHD_OPTION_END, srv->tls_key,
+	    MHD_OPTION_HTTPS_MEM_CERT, srv->tls_cert,
+	    MHD_OPTION_END);
+	if (srv->daemon == NULL) {
+		st = error_set(err, STATUS_IO,
+		    "cannot listen on %s port %u (address in use, or bad TLS files?)",
+		    cfg->host, cfg->port);
+		goto out;
+	}
+	di = MHD_get_daemon_info(srv->daemon, MHD_DAEMON_INFO_BIND_PORT);
+	srv->port = di != NULL ? di->port : cfg->port;
+	*out = srv;
+	srv = NULL;
+	st = STATUS_OK;
+out:
+	if (srv != NULL) {
+		free(srv->tls_cert);
+		free(srv->tls_key);
+		free(srv);
+	}
+	return st;
+}
+
+uint16_t
+http_server_port(const struct http_server *srv)
+{
+	return srv->port;
+}
+
+void
+http_server_stop(struct http_server *srv)
+{
+	if (srv == NULL)
+		return;
+	MHD_stop_daemon(srv->daemon);
+	if (srv->tls_key != NULL) {
+		explicit_bzero(srv->tls_key, strlen(srv->tls_key));
+		free(srv->tls_key);
+	}
+	free(srv->tls_cert);
+	free(srv);
+}
+
+const char *
+http_request_header(const struct http_request *req, const char *name)
+{
+	for (size_t i = 0; i < req->header_count; i++)
+		if (strcasecmp(req->headers[i].name, name) == 0)
+			return req->headers[i].value;
+	return NULL;
+}
+
+void
+http_response_add_header(struct http_response *resp, const char *name,
+    const char *value)
+{
+	char *copy;
+
+	if (resp->extra_count >= sizeof(resp->extra) / sizeof(resp->extra[0]))
+		return;
+	if ((copy = strdup(value)) == NULL)
+		return;
+	resp->extra[resp->extra_count].name = name;
+	resp->extra[resp->extra_count].value = copy;
+	resp->extra_count++;
+}
+
+void
+http_response_cleanup(struct http_response *resp)
+{
+	free(resp->body);
+	resp->body = NULL;
+	for (size_t i = 0; i < resp->extra_count; i++)
+		free((char *)resp->extra[i].value);
+	resp->extra_count = 0;
+}

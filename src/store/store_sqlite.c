@@ -1,0 +1,1802 @@
+/*
+ * store_sqlite.c: the SQLite backend of the store.
+ *
+ * One database file in WAL mode with synchronous=FULL, so a commit is on
+ * disk when it returns.  The schema is a table of numbered migrations:
+ * PRAGMA user_version holds how many have run and PRAGMA application_id
+ * marks the file as Sesame's.  A file that is not a SQLite database,
+ * belongs to another program or carries a newer schema is refused, never
+ * rewritten.  The file is created mode 0600; SQLite gives its -wal and
+ * -shm files the same mode.
+ *
+ * Connections live in a pool: a transaction takes one at begin and hands
+ * it back at commit or rollback, so every thread inside a transaction has
+ * a connection of its own, with its own prepared statements (prepared on
+ * first use, kept for the connection's life).  A pool rather than
+ * thread-local connections because the HTTP layer may run a thread per
+ * client: thread-local connections would be opened for each short-lived
+ * thread and closed by key destructors that race with store_close.
+ *
+ * Invariants: SQL text comes only from the static tables below and every
+ * value is bound.  sqlite's own message is logged here, once; struct error
+ * messages stay generic (no SQL, no paths).  A statement is reset before
+ * its function returns.  A transaction that sqlite rolled back by itself
+ * after an error refuses further statements rather than run them outside
+ * any transaction.
+ *
+ * Thread-safety: the pool is guarded by a mutex; a connection is used by
+ * one thread at a time, the one whose transaction holds it.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <sqlite3.h>
+
+#include "common/log.h"
+#include "store/store.h"
+
+#define STORE_SQLITE_APPLICATION_ID	0x5345534d	/* "SESM" */
+#define STORE_SQLITE_BUSY_TIMEOUT_MS	10000
+#define STORE_SQLITE_COMMIT_RETRIES	5
+#define STORE_SQLITE_IDLE_MAX		16
+
+/*
+ * Migration i (counting from 1) is store_sqlite_migrations[i - 1].  Append
+ * only: a released migration is never edited.
+ */
+static const char *const store_sqlite_migrations[] = {
+	/* 1: the initial schema */
+	"CREATE TABLE meta ("
+	"  key		TEXT PRIMARY KEY NOT NULL,"
+	"  value	BLOB NOT NULL"
+	");"
+	"CREATE TABLE accounts ("
+	"  account_id	TEXT PRIMARY KEY NOT NULL,"
+	"  created_at	INTEGER NOT NULL"
+	");"
+	"CREATE TABLE access_keys ("
+	"  access_key_id	TEXT PRIMARY KEY NOT NULL,"
+	"  account_id	TEXT NOT NULL REFERENCES accounts (account_id),"
+	"  principal_arn	TEXT NOT NULL,"
+	"  user_name	TEXT NOT NULL,"
+	"  user_id	TEXT NOT NULL,"
+	"  wrapped_secret	BLOB NOT NULL,"
+	"  is_active	INTEGER NOT NULL,"
+	"  created_at	INTEGER NOT NULL"
+	");"
+	"CREATE INDEX access_keys_account ON access_keys (account_id);"
+	"CREATE TABLE kms_keys ("
+	"  key_id		TEXT PRIMARY KEY NOT NULL,"
+	"  account_id	TEXT NOT NULL,"
+	"  region		TEXT NOT NULL,"
+	"  arn		TEXT NOT NULL UNIQUE,"
+	"  description	TEXT,"
+	"  key_manager	TEXT NOT NULL,"
+	"  state		TEXT NOT NULL,"
+	"  wrapped_material	BLOB NOT NULL,"
+	"  created_at	INTEGER NOT NULL"
+	");"
+	"CREATE TABLE kms_aliases ("
+	"  account_id	TEXT NOT NULL,"
+	"  region		TEXT NOT NULL,"
+	"  alias_name	TEXT NOT NULL,"
+	"  key_id		TEXT NOT NULL,"
+	"  created_at	INTEGER NOT NULL,"
+	"  PRIMARY KEY (account_id, region, alias_name)"
+	");"
+	/* AUTOINCREMENT: ids are never reused, paging tokens carry them. */
+	"CREATE TABLE secrets ("
+	"  id		INTEGER PRIMARY KEY AUTOINCREMENT,"
+	"  account_id	TEXT NOT NULL,"
+	"  region		TEXT NOT NULL,"
+	"  name		TEXT NOT NULL,"
+	"  arn		TEXT NOT NULL UNIQUE,"
+	"  description	TEXT,"
+	"  kms_key_id	TEXT,"
+	"  created_at	INTEGER NOT NULL,"
+	"  last_changed_at	INTEGER NOT NULL DEFAULT 0,"
+	"  last_accessed_at	INTEGER NOT NULL DEFAULT 0,"
+	"  deleted_at	INTEGER NOT NULL DEFAULT 0,"
+	"  deletion_date	INTEGER NOT NULL DEFAULT 0,"
+	"  UNIQUE (account_id, region, name)"
+	");"
+	"CREATE INDEX secrets_page ON secrets (account_id, region, id);"
+	"CREATE TABLE secret_versions ("
+	"  secret_id	INTEGER NOT NULL"
+	"      REFERENCES secrets (id) ON DELETE CASCADE,"
+	"  version_id	TEXT NOT NULL,"
+	"  created_at	INTEGER NOT NULL,"
+	"  last_accessed_at	INTEGER NOT NULL DEFAULT 0,"
+	"  is_binary	INTEGER NOT NULL,"
+	"  kms_key_arn	TEXT,"
+	"  ciphertext	BLOB NOT NULL,"
+	"  wrapped_key	BLOB NOT NULL,"
+	"  PRIMARY KEY (secret_id, version_id)"
+	");"
+	"CREATE INDEX secret_versions_age"
+	"    ON secret_versions (secret_id, created_at);"
+	"CREATE TABLE version_stages ("
+	"  secret_id	INTEGER NOT NULL,"
+	"  stage		TEXT NOT NULL,"
+	"  version_id	TEXT NOT NULL,"
+	"  PRIMARY KEY (secret_id, stage),"
+	"  FOREIGN KEY (secret_id, version_id)"
+	"      REFERENCES secret_versions (secret_id, version_id)"
+	"      ON DELETE CASCADE"
+	");"
+	"CREATE INDEX version_stages_version"
+	"    ON version_stages (secret_id, version_id, stage);"
+	"CREATE TABLE secret_tags ("
+	"  secret_id	INTEGER NOT NULL"
+	"      REFERENCES secrets (id) ON DELETE CASCADE,"
+	"  key		TEXT NOT NULL,"
+	"  value		TEXT NOT NULL,"
+	"  PRIMARY KEY (secret_id, key)"
+	");",
+};
+
+#define STORE_SQLITE_SCHEMA_VERSION \
+	((int)(sizeof(store_sqlite_migrations) / \
+	    sizeof(store_sqlite_migrations[0])))
+
+/* Set on every connection; none of these reads the file. */
+static const char store_sqlite_pragmas[] =
+	"PRAGMA synchronous = FULL;"
+	"PRAGMA foreign_keys = ON;"
+	"PRAGMA secure_delete = ON;"
+	"PRAGMA trusted_schema = OFF;";
+
+enum stmt_id {
+	STMT_BEGIN_READ,
+	STMT_BEGIN_WRITE,
+	STMT_COMMIT,
+	STMT_ROLLBACK,
+	STMT_SAVEPOINT,
+	STMT_SAVEPOINT_RELEASE,
+	STMT_SAVEPOINT_UNDO,
+	STMT_META_GET,
+	STMT_META_PUT,
+	STMT_ACCOUNT_PUT,
+	STMT_ACCOUNT_EXISTS,
+	STMT_ACCESS_KEY_PUT,
+	STMT_ACCESS_KEY_GET,
+	STMT_KMS_KEY_PUT,
+	STMT_KMS_KEY_GET,
+	STMT_KMS_ALIAS_PUT,
+	STMT_KMS_ALIAS_GET,
+	STMT_SECRET_INSERT,
+	STMT_SECRET_GET_BY_NAME,
+	STMT_SECRET_GET_BY_ARN,
+	STMT_SECRET_UPDATE,
+	STMT_SECRET_DELETE,
+	STMT_SECRET_LIST,
+	STMT_TAGS_CLEAR,
+	STMT_TAG_INSERT,
+	STMT_TAGS_GET,
+	STMT_VERSION_INSERT,
+	STMT_VERSION_GET,
+	STMT_VERSION_GET_BY_STAGE,
+	STMT_VERSION_LIST,
+	STMT_VERSION_DELETE,
+	STMT_VERSION_STAGES,
+	STMT_STAGE_MOVE,
+	STMT_STAGE_REMOVE,
+	STMT__COUNT
+};
+
+#define SECRET_COLUMNS							\
+	"id, account_id, region, name, arn, description, kms_key_id, "	\
+	"created_at, last_changed_at, last_accessed_at, deleted_at, "	\
+	"deletion_date"
+
+/* ?3 chooses whether the sealed value is read at all. */
+#define VERSION_COLUMNS(p)						\
+	p "secret_id, " p "version_id, " p "created_at, "		\
+	p "last_accessed_at, " p "is_binary, " p "kms_key_arn, "	\
+	"CASE WHEN ?3 THEN " p "ciphertext END, "			\
+	"CASE WHEN ?3 THEN " p "wrapped_key END"
+
+static const char *const stmt_sql[STMT__COUNT] = {
+	[STMT_BEGIN_READ] = "BEGIN",
+	[STMT_BEGIN_WRITE] = "BEGIN IMMEDIATE",
+	[STMT_COMMIT] = "COMMIT",
+	[STMT_ROLLBACK] = "ROLLBACK",
+	[STMT_SAVEPOINT] = "SAVEPOINT store_op",
+	[STMT_SAVEPOINT_RELEASE] = "RELEASE store_op",
+	[STMT_SAVEPOINT_UNDO] = "ROLLBACK TO store_op",
+
+	[STMT_META_GET] = "SELECT value FROM meta WHERE key = ?1",
+	[STMT_META_PUT] =
+	    "INSERT INTO meta (key, value) VALUES (?1, ?2) "
+	    "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+
+	[STMT_ACCOUNT_PUT] =
+	    "INSERT INTO accounts (account_id, created_at) VALUES (?1, ?2)",
+	[STMT_ACCOUNT_EXISTS] = "SELECT 1 FROM accounts WHERE account_id = ?1",
+
+	[STMT_ACCESS_KEY_PUT] =
+	    "INSERT INTO access_keys (access_key_id, account_id, "
+	    "principal_arn, user_name, user_id, wrapped_secret, is_active, "
+	    "created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+	[STMT_ACCESS_KEY_GET] =
+	    "SELECT access_key_id, account_id, principal_arn, user_name, "
+	    "user_id, wrapped_secret, is_active, created_at "
+	    "FROM access_keys WHERE access_key_id = ?1",
+
+	[STMT_KMS_KEY_PUT] =
+	    "INSERT INTO kms_keys (key_id, account_id, region, arn, "
+	    "description, key_manager, state, wrapped_material, created_at) "
+	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+	[STMT_KMS_KEY_GET] =
+	    "SELECT key_id, account_id, region, arn, description, key_manager, "
+	    "state, wrapped_material, created_at FROM kms_keys "
+	    "WHERE key_id = ?1 AND account_id = ?2 AND region = ?3",
+	[STMT_KMS_ALIAS_PUT] =
+	    "INSERT INTO kms_aliases (account_id, region, alias_name, key_id, "
+	    "created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+	[STMT_KMS_ALIAS_GET] =
+	    "SELECT key_id FROM kms_aliases "
+	    "WHERE account_id = ?1 AND region = ?2 AND alias_name = ?3",
+
+	[STMT_SECRET_INSERT] =
+	    "INSERT INTO secrets (account_id, region, name, arn, description, "
+	    "kms_key_id, created_at, last_changed_at, last_accessed_at, "
+	    "deleted_at, deletion_date) "
+	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+	[STMT_SECRET_GET_BY_NAME] =
+	    "SELECT " SECRET_COLUMNS " FROM secrets "
+	    "WHERE account_id = ?1 AND region = ?2 AND name = ?3",
+	[STMT_SECRET_GET_BY_ARN] =
+	    "SELECT " SECRET_COLUMNS " FROM secrets WHERE arn = ?1",
+	[STMT_SECRET_UPDATE] =
+	    "UPDATE secrets SET description = ?2, kms_key_id = ?3, "
+	    "last_changed_at = ?4, last_accessed_at = ?5, deleted_at = ?6, "
+	    "deletion_date = ?7 WHERE id = ?1",
+	[STMT_SECRET_DELETE] = "DELETE FROM secrets WHERE id = ?1",
+	[STMT_SECRET_LIST] =
+	    "SELECT " SECRET_COLUMNS " FROM secrets "
+	    "WHERE account_id = ?1 AND region = ?2 AND id > ?3 "
+	    "AND (?4 OR deleted_at = 0) ORDER BY id LIMIT ?5",
+
+	[STMT_TAGS_CLEAR] = "DELETE FROM secret_tags WHERE secret_id = ?1",
+	[STMT_TAG_INSERT] =
+	    "INSERT INTO secret_tags (secret_id, key, value) VALUES (?1, ?2, ?3)",
+	[STMT_TAGS_GET] =
+	    "SELECT key, value FROM secret_tags WHERE secret_id = ?1 "
+	    "ORDER BY key",
+
+	[STMT_VERSION_INSERT] =
+	    "INSERT INTO secret_versions (secret_id, version_id, created_at, "
+	    "last_accessed_at, is_binary, kms_key_arn, ciphertext, wrapped_key) "
+	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+	[STMT_VERSION_GET] =
+	    "SELECT " VERSION_COLUMNS("") " FROM secret_versions "
+	    "WHERE secret_id = ?1 AND version_id = ?2",
+	[STMT_VERSION_GET_BY_STAGE] =
+	    "SELECT " VERSION_COLUMNS("v.") " FROM version_stages s "
+	    "JOIN secret_versions v "
+	    "ON v.secret_id = s.secret_id AND v.version_id = s.version_id "
+	    "WHERE s.secret_id = ?1 AND s.stage = ?2",
+	[STMT_VERSION_LIST] =
+	    "SELECT secret_id, version_id, created_at, last_accessed_at, "
+	    "is_binary, kms_key_arn, NULL, NULL FROM secret_versions "
+	    "WHERE secret_id = ?1 ORDER BY created_at DESC, rowid DESC",
+	[STMT_VERSION_DELETE] =
+	    "DELETE FROM secret_versions WHERE secret_id = ?1 AND version_id = ?2",
+	[STMT_VERSION_STAGES] =
+	    "SELECT stage FROM version_stages "
+	    "WHERE secret_id = ?1 AND version_id = ?2 ORDER BY stage",
+	/* One statement, so a failed move (no such version) moves nothing. */
+	[STMT_STAGE_MOVE] =
+	    "INSERT INTO version_stages (secret_id, stage, version_id) "
+	    "VALUES (?1, ?2, ?3) "
+	    "ON CONFLICT (secret_id, stage) DO UPDATE "
+	    "SET version_id = excluded.version_id",
+	[STMT_STAGE_REMOVE] =
+	    "DELETE FROM version_stages "
+	    "WHERE secret_id = ?1 AND stage = ?2 AND version_id = ?3",
+};
+
+struct sqlite_conn;
+
+struct sqlite_store {
+	char			*path;
+	pthread_mutex_t		 lock;
+	struct sqlite_conn	*idle;		/* guarded by lock */
+	size_t			 idle_count;	/* guarded by lock */
+	size_t			 busy_count;	/* guarded by lock */
+};
+
+struct sqlite_conn {
+	struct sqlite_store	*store;
+	sqlite3			*db;
+	sqlite3_stmt		*stmts[STMT__COUNT];
+	struct sqlite_conn	*next;		/* in the idle list */
+};
+
+/* ---- errors ---- */
+
+/* Map a failed sqlite call to a status; log what the client never sees. */
+static enum status
+conn_status(struct sqlite_conn *c, int rc, const char *what)
+{
+	switch (rc) {
+	case SQLITE_CONSTRAINT_PRIMARYKEY:
+	case SQLITE_CONSTRAINT_UNIQUE:
+		return STATUS_EXISTS;
+	case SQLITE_CONSTRAINT_FOREIGNKEY:
+		return STATUS_NOT_FOUND;
+	default:
+		break;
+	}
+	log_error("store: %s: %s (%s)", what, sqlite3_errmsg(c->db),
+	    sqlite3_errstr(rc));
+	switch (rc & 0xff) {
+	case SQLITE_NOMEM:
+		return STATUS_NO_MEMORY;
+	case SQLITE_CORRUPT:
+	case SQLITE_NOTADB:
+		return STATUS_CORRUPT;
+	case SQLITE_CONSTRAINT:
+	case SQLITE_MISUSE:
+	case SQLITE_RANGE:
+		return STATUS_INTERNAL;
+	default:
+		return STATUS_IO;
+	}
+}
+
+/* The same at open, where the caller also wants a message. */
+static enum status
+conn_open_status(struct sqlite_conn *c, int rc, const char *what,
+    struct error *err)
+{
+	enum status	 st;
+
+	log_error("store: %s %s: %s", what, c->store->path,
+	    c->db != NULL ? sqlite3_errmsg(c->db) : sqlite3_errstr(rc));
+	switch (rc & 0xff) {
+	case SQLITE_NOTADB:
+	case SQLITE_CORRUPT:
+		st = error_set(err, STATUS_CORRUPT,
+		    "the database file is not a valid SQLite database");
+		break;
+	case SQLITE_BUSY:
+	case SQLITE_LOCKED:
+		st = error_set(err, STATUS_IO,
+		    "the database is locked by another process");
+		break;
+	case SQLITE_NOMEM:
+		st = error_set(err, STATUS_NO_MEMORY, "out of memory");
+		break;
+	default:
+		st = error_set(err, STATUS_IO, "cannot open the database");
+		break;
+	}
+	return st;
+}
+
+/* ---- statements ---- */
+
+static enum status
+conn_stmt(struct sqlite_conn *c, enum stmt_id id, sqlite3_stmt **out)
+{
+	int		 rc;
+
+	if (c->stmts[id] == NULL) {
+		rc = sqlite3_prepare_v3(c->db, stmt_sql[id], -1,
+		    SQLITE_PREPARE_PERSISTENT, &c->stmts[id], NULL);
+		if (rc != SQLITE_OK) {
+			c->stmts[id] = NULL;
+			return conn_status(c, rc, "prepare");
+		}
+	}
+	*out = c->stmts[id];
+	return STATUS_OK;
+}
+
+/* A statement inside the caller's transaction. */
+static enum status
+txn_stmt(struct sqlite_conn *c, enum stmt_id id, sqlite3_stmt **out)
+{
+	if (sqlite3_get_autocommit(c->db)) {
+		log_error("store: the transaction was rolled back after an "
+		    "earlier error");
+		return STATUS_IO;
+	}
+	return conn_stmt(c, id, out);
+}
+
+static void
+stmt_reset(sqlite3_stmt *s)
+{
+	if (s == NULL)
+		return;
+	sqlite3_reset(s);
+	sqlite3_clear_bindings(s);
+}
+
+/* Binders chain: each passes an earlier failure through untouched. */
+static int
+bind_text(sqlite3_stmt *s, int i, const char *v, int rc)
+{
+	if (rc != SQLITE_OK)
+		return rc;
+	if (v == NULL)
+		return sqlite3_bind_null(s, i);
+	return sqlite3_bind_text(s, i, v, -1, SQLITE_STATIC);
+}
+
+static int
+bind_int64(sqlite3_stmt *s, int i, int64_t v, int rc)
+{
+	if (rc != SQLITE_OK)
+		return rc;
+	return sqlite3_bind_int64(s, i, v);
+}
+
+/* Never binds NULL: an empty blob is stored as an empty blob. */
+static int
+bind_blob(sqlite3_stmt *s, int i, const unsigned char *v, size_t len, int rc)
+{
+	if (rc != SQLITE_OK)
+		return rc;
+	return sqlite3_bind_blob64(s, i, v != NULL ? (const void *)v : "",
+	    v != NULL ? len : 0, SQLITE_STATIC);
+}
+
+/* Run a statement that returns no rows, then reset it. */
+static enum status
+stmt_done(struct sqlite_conn *c, sqlite3_stmt *s, int rc, const char *what)
+{
+	enum status	 st = STATUS_OK;
+
+	if (rc == SQLITE_OK)
+		rc = sqlite3_step(s);
+	if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+		st = conn_status(c, rc, what);
+	stmt_reset(s);
+	return st;
+}
+
+/* Step to the first row: STATUS_OK on a row, STATUS_NOT_FOUND on none. */
+static enum status
+stmt_row(struct sqlite_conn *c, sqlite3_stmt *s, int rc, const char *what)
+{
+	if (rc == SQLITE_OK)
+		rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW)
+		return STATUS_OK;
+	if (rc == SQLITE_DONE)
+		return STATUS_NOT_FOUND;
+	return conn_status(c, rc, what);
+}
+
+static enum status
+column_text(sqlite3_stmt *s, int col, char **out)
+{
+	const unsigned char *text;
+	char		*copy = NULL;
+
+	if (sqlite3_column_type(s, col) != SQLITE_NULL) {
+		if ((text = sqlite3_column_text(s, col)) == NULL ||
+		    (copy = strdup((const char *)text)) == NULL)
+			return STATUS_NO_MEMORY;
+	}
+	*out = copy;
+	return STATUS_OK;
+}
+
+/* A present blob is always a non-NULL pointer, even when empty. */
+static enum status
+column_blob(sqlite3_stmt *s, int col, unsigned char **out, size_t *len)
+{
+	const void	*blob;
+	unsigned char	*copy = NULL;
+	int		 n = 0;
+
+	if (sqlite3_column_type(s, col) != SQLITE_NULL) {
+		blob = sqlite3_column_blob(s, col);
+		n = sqlite3_column_bytes(s, col);
+		if ((blob == NULL && n > 0) ||
+		    (copy = malloc(n > 0 ? (size_t)n : 1)) == NULL)
+			return STATUS_NO_MEMORY;
+		if (n > 0)
+			memcpy(copy, blob, (size_t)n);
+	}
+	*out = copy;
+	*len = (size_t)n;
+	return STATUS_OK;
+}
+
+/* Savepoints make a several-statement operation all or nothing. */
+static enum status
+savepoint_begin(struct sqlite_conn *c)
+{
+	sqlite3_stmt	*s;
+	enum status	 st;
+
+	if ((st = txn_stmt(c, STMT_SAVEPOINT, &s)) != STATUS_OK)
+		return st;
+	return stmt_done(c, s, SQLITE_OK, "savepoint");
+}
+
+static enum status
+savepoint_end(struct sqlite_conn *c, enum status st)
+{
+	sqlite3_stmt	*s;
+	enum status	 release;
+
+	if (sqlite3_get_autocommit(c->db))
+		return st == STATUS_OK ? STATUS_IO : st;
+	if (st != STATUS_OK &&
+	    conn_stmt(c, STMT_SAVEPOINT_UNDO, &s) == STATUS_OK)
+		(void)stmt_done(c, s, SQLITE_OK, "savepoint undo");
+	if ((release = conn_stmt(c, STMT_SAVEPOINT_RELEASE, &s)) == STATUS_OK)
+		release = stmt_done(c, s, SQLITE_OK, "savepoint release");
+	return st != STATUS_OK ? st : release;
+}
+
+/* ---- connections and the pool ---- */
+
+static void
+conn_close(struct sqlite_conn *c)
+{
+	if (c == NULL)
+		return;
+	for (size_t i = 0; i < STMT__COUNT; i++)
+		sqlite3_finalize(c->stmts[i]);
+	if (sqlite3_close(c->db) != SQLITE_OK)
+		log_error("store: closing a connection: %s",
+		    sqlite3_errmsg(c->db));
+	free(c);
+}
+
+static enum status
+conn_open(struct sqlite_store *ss, struct sqlite_conn **out,
+    struct error *err)
+{
+	struct sqlite_conn *c = NULL;
+	enum status	 st = STATUS_NO_MEMORY;
+	int		 flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX;
+	int		 rc;
+
+	if ((c = calloc(1, sizeof(*c))) == NULL) {
+		st = error_set(err, STATUS_NO_MEMORY, "out of memory");
+		goto out;
+	}
+	c->store = ss;
+#ifdef SQLITE_OPEN_NOFOLLOW
+	flags |= SQLITE_OPEN_NOFOLLOW;
+#endif
+	/* The file exists (store_sqlite_open made it): never create here. */
+	if ((rc = sqlite3_open_v2(ss->path, &c->db, flags, NULL)) !=
+	    SQLITE_OK) {
+		st = conn_open_status(c, rc, "cannot open", err);
+		goto out;
+	}
+	sqlite3_extended_result_codes(c->db, 1);
+	sqlite3_busy_timeout(c->db, STORE_SQLITE_BUSY_TIMEOUT_MS);
+	sqlite3_db_config(c->db, SQLITE_DBCONFIG_DEFENSIVE, 1, NULL);
+	if ((rc = sqlite3_exec(c->db, store_sqlite_pragmas, NULL, NULL,
+	    NULL)) != SQLITE_OK) {
+		st = conn_open_status(c, rc, "cannot configure", err);
+		goto out;
+	}
+	*out = c;
+	c = NULL;
+	st = STATUS_OK;
+out:
+	conn_close(c);
+	return st;
+}
+
+static enum status
+pool_take(struct sqlite_store *ss, struct sqlite_conn **out)
+{
+	struct sqlite_conn *c;
+	enum status	 st;
+
+	pthread_mutex_lock(&ss->lock);
+	if ((c = ss->idle) != NULL) {
+		ss->idle = c->next;
+		ss->idle_count--;
+	}
+	ss->busy_count++;
+	pthread_mutex_unlock(&ss->lock);
+
+	if (c == NULL && (st = conn_open(ss, &c, NULL)) != STATUS_OK) {
+		pthread_mutex_lock(&ss->lock);
+		ss->busy_count--;
+		pthread_mutex_unlock(&ss->lock);
+		return st;
+	}
+	c->next = NULL;
+	*out = c;
+	return STATUS_OK;
+}
+
+/* Hand a connection back; one left inside a transaction is closed. */
+static void
+pool_give(struct sqlite_conn *c)
+{
+	struct sqlite_store *ss = c->store;
+	bool		 reusable = sqlite3_get_autocommit(c->db) != 0;
+
+	pthread_mutex_lock(&ss->lock);
+	ss->busy_count--;
+	if (reusable && ss->idle_count < STORE_SQLITE_IDLE_MAX) {
+		c->next = ss->idle;
+		ss->idle = c;
+		ss->idle_count++;
+		c = NULL;
+	}
+	pthread_mutex_unlock(&ss->lock);
+	conn_close(c);
+}
+
+static void
+store_sqlite_free(struct sqlite_store *ss)
+{
+	struct sqlite_conn *c;
+
+	if (ss == NULL)
+		return;
+	if (ss->busy_count != 0)
+		log_error("store: closed with %zu transactions still open",
+		    ss->busy_count);
+	while ((c = ss->idle) != NULL) {
+		ss->idle = c->next;
+		conn_close(c);
+	}
+	pthread_mutex_destroy(&ss->lock);
+	free(ss->path);
+	free(ss);
+}
+
+/* ---- opening: the file, the journal mode, the migrations ---- */
+
+/* Create the file 0600 if it is missing; refuse anything but a file. */
+static enum status
+file_prepare(const char *path, struct error *err)
+{
+	struct stat	 sb;
+	int		 fd;
+
+	fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW,
+	    S_IRUSR | S_IWUSR);
+	if (fd != -1) {
+		/* umask may have taken bits the owner needs. */
+		if (fchmod(fd, S_IRUSR | S_IWUSR) == -1) {
+			log_error("store: chmod %s: %s", path, strerror(errno));
+			close(fd);
+			return error_set(err, STATUS_IO,
+			    "cannot create the database file");
+		}
+		close(fd);
+		return STATUS_OK;
+	}
+	if (errno != EEXIST) {
+		log_error("store: create %s: %s", path, strerror(errno));
+		return error_set(err, STATUS_IO,
+		    "cannot create the database file");
+	}
+	if (lstat(path, &sb) == -1) {
+		log_error("store: stat %s: %s", path, strerror(errno));
+		return error_set(err, STATUS_IO,
+		    "cannot open the database file");
+	}
+	if (!S_ISREG(sb.st_mode)) {
+		log_error("store: %s is not a regular file", path);
+		return error_set(err, STATUS_INVALID_PARAMETER,
+		    "the database path is not a regular file");
+	}
+	if ((sb.st_mode & (S_IRWXG | S_IRWXO)) != 0)
+		log_warn("store: %s is readable by others (mode %03o); "
+		    "chmod 600 it", path, (unsigned)(sb.st_mode & 0777));
+	return STATUS_OK;
+}
+
+/* One integer from a fixed query, at open. */
+static int
+conn_query_int(struct sqlite_conn *c, const char *sql, int64_t *out)
+{
+	sqlite3_stmt	*s = NULL;
+	int		 rc;
+
+	if ((rc = sqlite3_prepare_v2(c->db, sql, -1, &s, NULL)) != SQLITE_OK)
+		goto out;
+	if ((rc = sqlite3_step(s)) != SQLITE_ROW)
+		goto out;
+	*out = sqlite3_column_int64(s, 0);
+	rc = SQLITE_OK;
+out:
+	sqlite3_finalize(s);
+	return rc;
+}
+
+/* The first connection sets what persists in the file: WAL. */
+static enum status
+conn_setup_file(struct sqlite_conn *c, struct error *err)
+{
+	sqlite3_stmt	*s = NULL;
+	const unsigned char *mode;
+	enum status	 st = STATUS_IO;
+	int64_t		 fk = 0;
+	int		 rc;
+
+	/* The first statement that reads the file: NOTADB shows here. */
+	if ((rc = sqlite3_prepare_v2(c->db, "PRAGMA journal_mode = WAL", -1,
+	    &s, NULL)) != SQLITE_OK ||
+	    (rc = sqlite3_step(s)) != SQLITE_ROW) {
+		st = conn_open_status(c, rc, "cannot set the journal mode of",
+		    err);
+		goto out;
+	}
+	mode = sqlite3_column_text(s, 0);
+	if (mode == NULL || strcmp((const char *)mode, "wal") != 0) {
+		log_error("store: %s: journal mode is %s, not wal",
+		    c->store->path, mode != NULL ? (const char *)mode : "?");
+		st = error_set(err, STATUS_IO,
+		    "the database cannot use write-ahead logging");
+		goto out;
+	}
+	if ((rc = conn_query_int(c, "PRAGMA foreign_keys", &fk)) !=
+	    SQLITE_OK) {
+		st = conn_open_status(c, rc, "cannot read", err);
+		goto out;
+	}
+	if (fk != 1) {
+		log_error("store: this SQLite does not enforce foreign keys");
+		st = error_set(err, STATUS_INTERNAL,
+		    "this SQLite build does not enforce foreign keys");
+		goto out;
+	}
+	st = STATUS_OK;
+out:
+	sqlite3_finalize(s);
+	return st;
+}
+
+/* Bring the schema up to date in one IMMEDIATE transaction. */
+static enum status
+conn_migrate(struct sqlite_conn *c, struct error *err)
+{
+	char		 sql[128];
+	enum status	 st = STATUS_IO;
+	int64_t		 app = 0, version = 0, objects = 0;
+	bool		 in_txn = false;
+	int		 rc;
+
+	if ((rc = sqlite3_exec(c->db, "BEGIN IMMEDIATE", NULL, NULL, NULL)) !=
+	    SQLITE_OK) {
+		st = conn_open_status(c, rc, "cannot lock", err);
+		goto out;
+	}
+	in_txn = true;
+	if ((rc = conn_query_int(c, "PRAGMA application_id", &app)) !=
+	    SQLITE_OK ||
+	    (rc = conn_query_int(c, "PRAGMA user_version", &version)) !=
+	    SQLITE_OK ||
+	    (rc = conn_query_int(c, "SELECT count(*) FROM sqlite_master",
+	    &objects)) != SQLITE_OK) {
+		st = conn_open_status(c, rc, "cannot read the schema of", err);
+		goto out;
+	}
+	if (app != STORE_SQLITE_APPLICATION_ID &&
+	    (app != 0 || version != 0 || objects != 0)) {
+		log_error("store: %s is a SQLite database of another program "
+		    "(application_id %lld)", c->store->path, (long long)app);
+		st = error_set(err, STATUS_CORRUPT,
+		    "the database file belongs to another program");
+		goto out;
+	}
+	if (version > STORE_SQLITE_SCHEMA_VERSION) {
+		log_error("store: %s has schema %lld; this build knows up to %d",
+		    c->store->path, (long long)version,
+		    STORE_SQLITE_SCHEMA_VERSION);
+		st = error_set(err, STATUS_CORRUPT,
+		    "the database was written by a newer Sesame (schema %lld, "
+		    "this build knows %d): upgrade Sesame", (long long)version,
+		    STORE_SQLITE_SCHEMA_VERSION);
+		goto out;
+	}
+	if (version < 0) {
+		st = error_set(err, STATUS_CORRUPT,
+		    "the database has an invalid schema version");
+		goto out;
+	}
+	if (version == STORE_SQLITE_SCHEMA_VERSION) {
+		st = STATUS_OK;
+		goto out;
+	}
+	for (int64_t i = version; i < STORE_SQLITE_SCHEMA_VERSION; i++) {
+		if ((rc = sqlite3_exec(c->db, store_sqlite_migrations[i], NULL,
+		    NULL, NULL)) != SQLITE_OK) {
+			log_error("store: migration %lld failed",
+			    (long long)i + 1);
+			st = conn_open_status(c, rc, "cannot migrate", err);
+			goto out;
+		}
+	}
+	/* Integers of this file only: nothing from outside reaches here. */
+	snprintf(sql, sizeof(sql),
+	    "PRAGMA application_id = %d; PRAGMA user_version = %d",
+	    STORE_SQLITE_APPLICATION_ID, STORE_SQLITE_SCHEMA_VERSION);
+	if ((rc = sqlite3_exec(c->db, sql, NULL, NULL, NULL)) != SQLITE_OK ||
+	    (rc = sqlite3_exec(c->db, "COMMIT", NULL, NULL, NULL)) !=
+	    SQLITE_OK) {
+		st = conn_open_status(c, rc, "cannot migrate", err);
+		goto out;
+	}
+	in_txn = false;
+	log_info("store: database schema migrated from %lld to %d",
+	    (long long)version, STORE_SQLITE_SCHEMA_VERSION);
+	st = STATUS_OK;
+out:
+	if (in_txn && !sqlite3_get_autocommit(c->db))
+		sqlite3_exec(c->db, "ROLLBACK", NULL, NULL, NULL);
+	return st;
+}
+
+static enum status
+store_sqlite_open(const struct store_config *cfg, void **handle,
+    struct error *err)
+{
+	struct sqlite_store *ss = NULL;
+	struct sqlite_conn *c = NULL;
+	enum status	 st = STATUS_NO_MEMORY;
+	bool		 has_lock = false;
+
+	if (cfg->path == NULL || cfg->path[0] == '\0') {
+		st = error_set(err, STATUS_INVALID_PARAMETER,
+		    "the sqlite store needs a database path");
+		goto out;
+	}
+	if (!sqlite3_threadsafe()) {
+		st = error_set(err, STATUS_INTERNAL,
+		    "this SQLite build is not thread-safe");
+		goto out;
+	}
+	if ((ss = calloc(1, sizeof(*ss))) == NULL ||
+	    (ss->path = strdup(cfg->path)) == NULL) {
+		st = error_set(err, STATUS_NO_MEMORY, "out of memory");
+		goto out;
+	}
+	if (pthread_mutex_init(&ss->lock, NULL) != 0) {
+		st = error_set(err, STATUS_INTERNAL, "cannot create a mutex");
+		goto out;
+	}
+	has_lock = true;
+	if ((st = file_prepare(ss->path, err)) != STATUS_OK ||
+	    (st = conn_open(ss, &c, err)) != STATUS_OK ||
+	    (st = conn_setup_file(c, err)) != STATUS_OK ||
+	    (st = conn_migrate(c, err)) != STATUS_OK)
+		goto out;
+	ss->idle = c;
+	ss->idle_count = 1;
+	c = NULL;
+	*handle = ss;
+	ss = NULL;
+	st = STATUS_OK;
+out:
+	conn_close(c);
+	if (ss != NULL && has_lock) {
+		store_sqlite_free(ss);
+	} else if (ss != NULL) {
+		free(ss->path);
+		free(ss);
+	}
+	return st;
+}
+
+static void
+store_sqlite_close(void *handle)
+{
+	store_sqlite_free(handle);
+}
+
+/* ---- transactions ---- */
+
+static enum status
+store_sqlite_begin(void *handle, bool write, void **txn)
+{
+	struct sqlite_conn *c = NULL;
+	sqlite3_stmt	*s;
+	enum status	 st;
+
+	if ((st = pool_take(handle, &c)) != STATUS_OK)
+		goto out;
+	if ((st = conn_stmt(c, write ? STMT_BEGIN_WRITE : STMT_BEGIN_READ,
+	    &s)) != STATUS_OK ||
+	    (st = stmt_done(c, s, SQLITE_OK, "begin")) != STATUS_OK)
+		goto out;
+	*txn = c;
+	c = NULL;
+out:
+	if (c != NULL)
+		pool_give(c);
+	return st;
+}
+
+/* Roll back whatever is still open and return the connection. */
+static void
+conn_end(struct sqlite_conn *c)
+{
+	sqlite3_stmt	*s;
+
+	if (!sqlite3_get_autocommit(c->db) &&
+	    conn_stmt(c, STMT_ROLLBACK, &s) == STATUS_OK)
+		(void)stmt_done(c, s, SQLITE_OK, "rollback");
+	pool_give(c);
+}
+
+static enum status
+store_sqlite_commit(void *txn)
+{
+	struct sqlite_conn *c = txn;
+	struct timespec	 pause;
+	sqlite3_stmt	*s;
+	enum status	 st = STATUS_IO;
+	int		 rc;
+
+	if (sqlite3_get_autocommit(c->db)) {
+		log_error("store: commit: the transaction was already rolled "
+		    "back after an error");
+		goto out;
+	}
+	if ((st = conn_stmt(c, STMT_COMMIT, &s)) != STATUS_OK)
+		goto out;
+	/*
+	 * The busy handler already waited up to the timeout; a COMMIT that
+	 * still meets SQLITE_BUSY leaves the transaction open, so try again
+	 * a few times before giving up.
+	 */
+	for (int attempt = 0;; attempt++) {
+		rc = sqlite3_step(s);
+		if (rc == SQLITE_DONE) {
+			st = STATUS_OK;
+			break;
+		}
+		if ((rc & 0xff) != SQLITE_BUSY ||
+		    attempt == STORE_SQLITE_COMMIT_RETRIES) {
+			st = conn_status(c, rc, "commit");
+			if (st == STATUS_EXISTS || st == STATUS_NOT_FOUND)
+				st = STATUS_IO;
+			break;
+		}
+		sqlite3_reset(s);
+		pause.tv_sec = 0;
+		pause.tv_nsec = 10L * 1000 * 1000 * (attempt + 1);
+		nanosleep(&pause, NULL);
+	}
+	stmt_reset(s);
+out:
+	conn_end(c);
+	return st;
+}
+
+static void
+store_sqlite_rollback(void *txn)
+{
+	conn_end(txn);
+}
+
+/* ---- meta ---- */
+
+static enum status
+store_sqlite_meta_get(void *txn, const char *key, unsigned char **value,
+    size_t *value_len)
+{
+	struct sqlite_conn *c = txn;
+	sqlite3_stmt	*s = NULL;
+	unsigned char	*v = NULL;
+	size_t		 len = 0;
+	enum status	 st;
+	int		 rc;
+
+	if ((st = txn_stmt(c, STMT_META_GET, &s)) != STATUS_OK)
+		goto out;
+	rc = bind_text(s, 1, key, SQLITE_OK);
+	if ((st = stmt_row(c, s, rc, "meta get")) != STATUS_OK ||
+	    (st = column_blob(s, 0, &v, &len)) != STATUS_OK)
+		goto out;
+	*value = v;
+	*value_len = len;
+	v = NULL;
+out:
+	stmt_reset(s);
+	free(v);
+	return st;
+}
+
+static enum status
+store_sqlite_meta_put(void *txn, const char *key, const unsigned char *value,
+    size_t value_len)
+{
+	struct sqlite_conn *c = txn;
+	sqlite3_stmt	*s;
+	enum status	 st;
+	int		 rc;
+
+	if ((st = txn_stmt(c, STMT_META_PUT, &s)) != STATUS_OK)
+		return st;
+	rc = bind_text(s, 1, key, SQLITE_OK);
+	rc = bind_blob(s, 2, value, value_len, rc);
+	return stmt_done(c, s, rc, "meta put");
+}
+
+/* ---- accounts ---- */
+
+static enum status
+store_sqlite_account_put(void *txn, const char *account_id,
+    int64_t created_at)
+{
+	struct sqlite_conn *c = txn;
+	sqlite3_stmt	*s;
+	enum status	 st;
+	int		 rc;
+
+	if ((st = txn_stmt(c, STMT_ACCOUNT_PUT, &s)) != STATUS_OK)
+		return st;
+	rc = bind_text(s, 1, account_id, SQLITE_OK);
+	rc = bind_int64(s, 2, created_at, rc);
+	return stmt_done(c, s, rc, "account put");
+}
+
+static enum status
+store_sqlite_account_exists(void *txn, const char *account_id)
+{
+	struct sqlite_conn *c = txn;
+	sqlite3_stmt	*s = NULL;
+	enum status	 st;
+	int		 rc;
+
+	if ((st = txn_stmt(c, STMT_ACCOUNT_EXISTS, &s)) != STATUS_OK)
+		goto out;
+	rc = bind_text(s, 1, account_id, SQLITE_OK);
+	st = stmt_row(c, s, rc, "account exists");
+out:
+	stmt_reset(s);
+	return st;
+}
+
+/* ---- access keys ---- */
+
+static enum status
+store_sqlite_access_key_put(void *txn, const struct access_key_record *rec)
+{
+	struct sqlite_conn *c = txn;
+	sqlite3_stmt	*s;
+	enum status	 st;
+	int		 rc;
+
+	if ((st = txn_stmt(c, STMT_ACCESS_KEY_PUT, &s)) != STATUS_OK)
+		return st;
+	rc = bind_text(s, 1, rec->access_key_id, SQLITE_OK);
+	rc = bind_text(s, 2, rec->account_id, rc);
+	rc = bind_text(s, 3, rec->principal_arn, rc);
+	rc = bind_text(s, 4, rec->user_name, rc);
+	rc = bind_text(s, 5, rec->user_id, rc);
+	rc = bind_blob(s, 6, rec->wrapped_secret, rec->wrapped_secret_len, rc);
+	rc = bind_int64(s, 7, rec->is_active, rc);
+	rc = bind_int64(s, 8, rec->created_at, rc);
+	return stmt_done(c, s, rc, "access key put");
+}
+
+static enum status
+store_sqlite_access_key_get(void *txn, const char *access_key_id,
+    struct access_key_record *out)
+{
+	struct sqlite_conn *c = txn;
+	struct access_key_record rec;
+	sqlite3_stmt	*s = NULL;
+	enum status	 st;
+	int		 rc;
+
+	memset(&rec, 0, sizeof(rec));
+	if ((st = txn_stmt(c, STMT_ACCESS_KEY_GET, &s)) != STATUS_OK)
+		goto out;
+	rc = bind_text(s, 1, access_key_id, SQLITE_OK);
+	if ((st = stmt_row(c, s, rc, "access key get")) != STATUS_OK ||
+	    (st = column_text(s, 0, &rec.access_key_id)) != STATUS_OK ||
+	    (st = column_text(s, 1, &rec.account_id)) != STATUS_OK ||
+	    (st = column_text(s, 2, &rec.principal_arn)) != STATUS_OK ||
+	    (st = column_text(s, 3, &rec.user_name)) != STATUS_OK ||
+	    (st = column_text(s, 4, &rec.user_id)) != STATUS_OK ||
+	    (st = column_blob(s, 5, &rec.wrapped_secret,
+	    &rec.wrapped_secret_len)) != STATUS_OK)
+		goto out;
+	rec.is_active = sqlite3_column_int64(s, 6) != 0;
+	rec.created_at = sqlite3_column_int64(s, 7);
+	*out = rec;
+	memset(&rec, 0, sizeof(rec));
+out:
+	stmt_reset(s);
+	access_key_record_cleanup(&rec);
+	return st;
+}
+
+/* ---- KMS keys and aliases ---- */
+
+static enum status
+store_sqlite_kms_key_put(void *txn, const struct kms_key_record *rec)
+{
+	struct sqlite_conn *c = txn;
+	sqlite3_stmt	*s;
+	enum status	 st;
+	int		 rc;
+
+	if ((st = txn_stmt(c, STMT_KMS_KEY_PUT, &s)) != STATUS_OK)
+		return st;
+	rc = bind_text(s, 1, rec->key_id, SQLITE_OK);
+	rc = bind_text(s, 2, rec->account_id, rc);
+	rc = bind_text(s, 3, rec->region, rc);
+	rc = bind_text(s, 4, rec->arn, rc);
+	rc = bind_text(s, 5, rec->description, rc);
+	rc = bind_text(s, 6, rec->key_manager, rc);
+	rc = bind_text(s, 7, rec->state, rc);
+	rc = bind_blob(s, 8, rec->wrapped_material, rec->wrapped_material_len,
+	    rc);
+	rc = bind_int64(s, 9, rec->created_at, rc);
+	return stmt_done(c, s, rc, "kms key put");
+}
+
+static enum status
+store_sqlite_kms_key_get(void *txn, const char *account_id,
+    const char *region, const char *key_id, struct kms_key_record *out)
+{
+	struct sqlite_conn *c = txn;
+	struct kms_key_record rec;
+	sqlite3_stmt	*s = NULL;
+	enum status	 st;
+	int		 rc;
+
+	memset(&rec, 0, sizeof(rec));
+	if ((st = txn_stmt(c, STMT_KMS_KEY_GET, &s)) != STATUS_OK)
+		goto out;
+	rc = bind_text(s, 1, key_id, SQLITE_OK);
+	rc = bind_text(s, 2, account_id, rc);
+	rc = bind_text(s, 3, region, rc);
+	if ((st = stmt_row(c, s, rc, "kms key get")) != STATUS_OK ||
+	    (st = column_text(s, 0, &rec.key_id)) != STATUS_OK ||
+	    (st = column_text(s, 1, &rec.account_id)) != STATUS_OK ||
+	    (st = column_text(s, 2, &rec.region)) != STATUS_OK ||
+	    (st = column_text(s, 3, &rec.arn)) != STATUS_OK ||
+	    (st = column_text(s, 4, &rec.description)) != STATUS_OK ||
+	    (st = column_text(s, 5, &rec.key_manager)) != STATUS_OK ||
+	    (st = column_text(s, 6, &rec.state)) != STATUS_OK ||
+	    (st = column_blob(s, 7, &rec.wrapped_material,
+	    &rec.wrapped_material_len)) != STATUS_OK)
+		goto out;
+	rec.created_at = sqlite3_column_int64(s, 8);
+	*out = rec;
+	memset(&rec, 0, sizeof(rec));
+out:
+	stmt_reset(s);
+	kms_key_record_cleanup(&rec);
+	return st;
+}
+
+static enum status
+store_sqlite_kms_alias_put(void *txn, const char *account_id,
+    const char *region, const char *alias_name, const char *key_id,
+    int64_t created_at)
+{
+	struct sqlite_conn *c = txn;
+	sqlite3_stmt	*s;
+	enum status	 st;
+	int		 rc;
+
+	if ((st = txn_stmt(c, STMT_KMS_ALIAS_PUT, &s)) != STATUS_OK)
+		return st;
+	rc = bind_text(s, 1, account_id, SQLITE_OK);
+	rc = bind_text(s, 2, region, rc);
+	rc = bind_text(s, 3, alias_name, rc);
+	rc = bind_text(s, 4, key_id, rc);
+	rc = bind_int64(s, 5, created_at, rc);
+	return stmt_done(c, s, rc, "kms alias put");
+}
+
+static enum status
+store_sqlite_kms_alias_get(void *txn, const char *account_id,
+    const char *region, const char *alias_name, char **key_id)
+{
+	struct sqlite_conn *c = txn;
+	sqlite3_stmt	*s = NULL;
+	char		*id = NULL;
+	enum status	 st;
+	int		 rc;
+
+	if ((st = txn_stmt(c, STMT_KMS_ALIAS_GET, &s)) != STATUS_OK)
+		goto out;
+	rc = bind_text(s, 1, account_id, SQLITE_OK);
+	rc = bind_text(s, 2, region, rc);
+	rc = bind_text(s, 3, alias_name, rc);
+	if ((st = stmt_row(c, s, rc, "kms alias get")) != STATUS_OK ||
+	    (st = column_text(s, 0, &id)) != STATUS_OK)
+		goto out;
+	*key_id = id;
+	id = NULL;
+out:
+	stmt_reset(s);
+	free(id);
+	return st;
+}
+
+/* ---- secrets ---- */
+
+/* Read a row selected with SECRET_COLUMNS. */
+static enum status
+secret_from_row(sqlite3_stmt *s, struct secret_record *out)
+{
+	struct secret_record rec;
+	enum status	 st;
+
+	memset(&rec, 0, sizeof(rec));
+	rec.id = sqlite3_column_int64(s, 0);
+	if ((st = column_text(s, 1, &rec.account_id)) != STATUS_OK ||
+	    (st = column_text(s, 2, &rec.region)) != STATUS_OK ||
+	    (st = column_text(s, 3, &rec.name)) != STATUS_OK ||
+	    (st = column_text(s, 4, &rec.arn)) != STATUS_OK ||
+	    (st = column_text(s, 5, &rec.description)) != STATUS_OK ||
+	    (st = column_text(s, 6, &rec.kms_key_id)) != STATUS_OK)
+		goto out;
+	rec.created_at = sqlite3_column_int64(s, 7);
+	rec.last_changed_at = sqlite3_column_int64(s, 8);
+	rec.last_accessed_at = sqlite3_column_int64(s, 9);
+	rec.deleted_at = sqlite3_column_int64(s, 10);
+	rec.deletion_date = sqlite3_column_int64(s, 11);
+	*out = rec;
+	memset(&rec, 0, sizeof(rec));
+out:
+	secret_record_cleanup(&rec);
+	return st;
+}
+
+static enum status
+store_sqlite_secret_insert(void *txn, struct secret_record *rec)
+{
+	struct sqlite_conn *c = txn;
+	sqlite3_stmt	*s;
+	enum status	 st;
+	int		 rc;
+
+	if ((st = txn_stmt(c, STMT_SECRET_INSERT, &s)) != STATUS_OK)
+		return st;
+	rc = bind_text(s, 1, rec->account_id, SQLITE_OK);
+	rc = bind_text(s, 2, rec->region, rc);
+	rc = bind_text(s, 3, rec->name, rc);
+	rc = bind_text(s, 4, rec->arn, rc);
+	rc = bind_text(s, 5, rec->description, rc);
+	rc = bind_text(s, 6, rec->kms_key_id, rc);
+	rc = bind_int64(s, 7, rec->created_at, rc);
+	rc = bind_int64(s, 8, rec->last_changed_at, rc);
+	rc = bind_int64(s, 9, rec->last_accessed_at, rc);
+	rc = bind_int64(s, 10, rec->deleted_at, rc);
+	rc = bind_int64(s, 11, rec->deletion_date, rc);
+	if ((st = stmt_done(c, s, rc, "secret insert")) != STATUS_OK)
+		return st;
+	rec->id = sqlite3_last_insert_rowid(c->db);
+	return STATUS_OK;
+}
+
+static enum status
+secret_get(struct sqlite_conn *c, enum stmt_id id, const char *a,
+    const char *b, const char *name, struct secret_record *out)
+{
+	sqlite3_stmt	*s = NULL;
+	enum status	 st;
+	int		 rc;
+
+	if ((st = txn_stmt(c, id, &s)) != STATUS_OK)
+		goto out;
+	rc = bind_text(s, 1, a, SQLITE_OK);
+	if (b != NULL) {
+		rc = bind_text(s, 2, b, rc);
+		rc = bind_text(s, 3, name, rc);
+	}
+	if ((st = stmt_row(c, s, rc, "secret get")) != STATUS_OK)
+		goto out;
+	st = secret_from_row(s, out);
+out:
+	stmt_reset(s);
+	return st;
+}
+
+static enum status
+store_sqlite_secret_get_by_name(void *txn, const char *account_id,
+    const char *region, const char *name, struct secret_record *out)
+{
+	return secret_get(txn, STMT_SECRET_GET_BY_NAME, account_id, region,
+	    name, out);
+}
+
+static enum status
+store_sqlite_secret_get_by_arn(void *txn, const char *arn,
+    struct secret_record *out)
+{
+	return secret_get(txn, STMT_SECRET_GET_BY_ARN, arn, NULL, NULL, out);
+}
+
+static enum status
+store_sqlite_secret_update(void *txn, const struct secret_record *rec)
+{
+	struct sqlite_conn *c = txn;
+	sqlite3_stmt	*s;
+	enum status	 st;
+	int		 rc;
+
+	if ((st = txn_stmt(c, STMT_SECRET_UPDATE, &s)) != STATUS_OK)
+		return st;
+	rc = bind_int64(s, 1, rec->id, SQLITE_OK);
+	rc = bind_text(s, 2, rec->description, rc);
+	rc = bind_text(s, 3, rec->kms_key_id, rc);
+	rc = bind_int64(s, 4, rec->last_changed_at, rc);
+	rc = bind_int64(s, 5, rec->last_accessed_at, rc);
+	rc = bind_int64(s, 6, rec->deleted_at, rc);
+	rc = bind_int64(s, 7, rec->deletion_date, rc);
+	if ((st = stmt_done(c, s, rc, "secret update")) != STATUS_OK)
+		return st;
+	return sqlite3_changes(c->db) == 0 ? STATUS_NOT_FOUND : STATUS_OK;
+}
+
+static enum status
+store_sqlite_secret_delete(void *txn, int64_t secret_id)
+{
+	struct sqlite_conn *c = txn;
+	sqlite3_stmt	*s;
+	enum status	 st;
+	int		 rc;
+
+	if ((st = txn_stmt(c, STMT_SECRET_DELETE, &s)) != STATUS_OK)
+		return st;
+	rc = bind_int64(s, 1, secret_id, SQLITE_OK);
+	if ((st = stmt_done(c, s, rc, "secret delete")) != STATUS_OK)
+		return st;
+	return sqlite3_changes(c->db) == 0 ? STATUS_NOT_FOUND : STATUS_OK;
+}
+
+static enum status
+store_sqlite_secret_list(void *txn, const struct store_list_query *q,
+    struct secret_record **out, size_t *count)
+{
+	struct sqlite_conn *c = txn;
+	struct secret_record *recs = NULL, *grown;
+	sqlite3_stmt	*s = NULL;
+	size_t		 n = 0, cap = 0;
+	int64_t		 limit;
+	enum status	 st;
+	int		 rc;
+
+	limit = q->limit > (uint64_t)INT64_MAX ? INT64_MAX : (int64_t)q->limit;
+	if ((st = txn_stmt(c, STMT_SECRET_LIST, &s)) != STATUS_OK)
+		goto out;
+	rc = bind_text(s, 1, q->account_id, SQLITE_OK);
+	rc = bind_text(s, 2, q->region, rc);
+	rc = bind_int64(s, 3, q->after_id, rc);
+	rc = bind_int64(s, 4, q->include_deleted, rc);
+	rc = bind_int64(s, 5, limit, rc);
+	while (rc == SQLITE_OK && (rc = sqlite3_step(s)) == SQLITE_ROW) {
+		if (n == cap) {
+			cap = cap == 0 ? 16 : cap * 2;
+			if ((grown = reallocarray(recs, cap,
+			    sizeof(*recs))) == NULL) {
+				st = STATUS_NO_MEMORY;
+				goto out;
+			}
+			recs = grown;
+		}
+		if ((st = secret_from_row(s, &recs[n])) != STATUS_OK)
+			goto out;
+		n++;
+		rc = SQLITE_OK;
+	}
+	if (rc != SQLITE_DONE) {
+		st = conn_status(c, rc, "secret list");
+		goto out;
+	}
+	*out = recs;
+	*count = n;
+	recs = NULL;
+	n = 0;
+	st = STATUS_OK;
+out:
+	stmt_reset(s);
+	secret_records_free(recs, n);
+	return st;
+}
+
+/* ---- tags ---- */
+
+static enum status
+store_sqlite_tags_put(void *txn, int64_t secret_id, const struct tag *tags,
+    size_t count)
+{
+	struct sqlite_conn *c = txn;
+	sqlite3_stmt	*s;
+	enum status	 st;
+	int		 rc;
+
+	if ((st = savepoint_begin(c)) != STATUS_OK)
+		return st;
+	if ((st = txn_stmt(c, STMT_TAGS_CLEAR, &s)) != STATUS_OK)
+		goto out;
+	rc = bind_int64(s, 1, secret_id, SQLITE_OK);
+	if ((st = stmt_done(c, s, rc, "tags clear")) != STATUS_OK)
+		goto out;
+	for (size_t i = 0; i < count; i++) {
+		if ((st = txn_stmt(c, STMT_TAG_INSERT, &s)) != STATUS_OK)
+			goto out;
+		rc = bind_int64(s, 1, secret_id, SQLITE_OK);
+		rc = bind_text(s, 2, tags[i].key, rc);
+		rc = bind_text(s, 3, tags[i].value, rc);
+		if ((st = stmt_done(c, s, rc, "tag insert")) != STATUS_OK)
+			goto out;
+	}
+out:
+	return savepoint_end(c, st);
+}
+
+static enum status
+store_sqlite_tags_get(void *txn, int64_t secret_id, struct tag **out,
+    size_t *count)
+{
+	struct sqlite_conn *c = txn;
+	struct tag	*tags = NULL, *grown;
+	sqlite3_stmt	*s = NULL;
+	size_t		 n = 0, cap = 0;
+	enum status	 st;
+	int		 rc;
+
+	if ((st = txn_stmt(c, STMT_TAGS_GET, &s)) != STATUS_OK)
+		goto out;
+	rc = bind_int64(s, 1, secret_id, SQLITE_OK);
+	while (rc == SQLITE_OK && (rc = sqlite3_step(s)) == SQLITE_ROW) {
+		if (n == cap) {
+			cap = cap == 0 ? 8 : cap * 2;
+			if ((grown = reallocarray(tags, cap,
+			    sizeof(*tags))) == NULL) {
+				st = STATUS_NO_MEMORY;
+				goto out;
+			}
+			tags = grown;
+		}
+		memset(&tags[n], 0, sizeof(tags[n]));
+		n++;
+		if ((st = column_text(s, 0, &tags[n - 1].key)) != STATUS_OK ||
+		    (st = column_text(s, 1, &tags[n - 1].value)) != STATUS_OK)
+			goto out;
+		rc = SQLITE_OK;
+	}
+	if (rc != SQLITE_DONE) {
+		st = conn_status(c, rc, "tags get");
+		goto out;
+	}
+	*out = tags;
+	*count = n;
+	tags = NULL;
+	n = 0;
+	st = STATUS_OK;
+out:
+	stmt_reset(s);
+	tags_free(tags, n);
+	return st;
+}
+
+/* ---- versions and staging labels ---- */
+
+static enum status
+stage_put(struct sqlite_conn *c, int64_t secret_id, const char *stage,
+    const char *version_id)
+{
+	sqlite3_stmt	*s;
+	enum status	 st;
+	int		 rc;
+
+	if ((st = txn_stmt(c, STMT_STAGE_MOVE, &s)) != STATUS_OK)
+		return st;
+	rc = bind_int64(s, 1, secret_id, SQLITE_OK);
+	rc = bind_text(s, 2, stage, rc);
+	rc = bind_text(s, 3, version_id, rc);
+	return stmt_done(c, s, rc, "stage move");
+}
+
+/* The labels on one version, sorted. */
+static enum status
+stages_read(struct sqlite_conn *c, int64_t secret_id, const char *version_id,
+    char ***out, size_t *count)
+{
+	sqlite3_stmt	*s = NULL;
+	char		**stages = NULL, **grown;
+	size_t		 n = 0, cap = 0;
+	enum status	 st;
+	int		 rc;
+
+	if ((st = txn_stmt(c, STMT_VERSION_STAGES, &s)) != STATUS_OK)
+		goto out;
+	rc = bind_int64(s, 1, secret_id, SQLITE_OK);
+	rc = bind_text(s, 2, version_id, rc);
+	while (rc == SQLITE_OK && (rc = sqlite3_step(s)) == SQLITE_ROW) {
+		if (n == cap) {
+			cap = cap == 0 ? 4 : cap * 2;
+			if ((grown = reallocarray(stages, cap,
+			    sizeof(*stages))) == NULL) {
+				st = STATUS_NO_MEMORY;
+				goto out;
+			}
+			stages = grown;
+		}
+		if ((st = column_text(s, 0, &stages[n])) != STATUS_OK)
+			goto out;
+		n++;
+		rc = SQLITE_OK;
+	}
+	if (rc != SQLITE_DONE) {
+		st = conn_status(c, rc, "version stages");
+		goto out;
+	}
+	*out = stages;
+	*count = n;
+	stages = NULL;
+	n = 0;
+	st = STATUS_OK;
+out:
+	stmt_reset(s);
+	for (size_t i = 0; i < n; i++)
+		free(stages[i]);
+	free(stages);
+	return st;
+}
+
+/* Read a row selected with VERSION_COLUMNS; stages are not read. */
+static enum status
+version_from_row(sqlite3_stmt *s, struct version_record *out)
+{
+	struct version_record rec;
+	enum status	 st;
+
+	memset(&rec, 0, sizeof(rec));
+	rec.secret_id = sqlite3_column_int64(s, 0);
+	if ((st = column_text(s, 1, &rec.version_id)) != STATUS_OK)
+		goto out;
+	rec.created_at = sqlite3_column_int64(s, 2);
+	rec.last_accessed_at = sqlite3_column_int64(s, 3);
+	rec.is_binary = sqlite3_column_int64(s, 4) != 0;
+	if ((st = column_text(s, 5, &rec.kms_key_arn)) != STATUS_OK ||
+	    (st = column_blob(s, 6, &rec.ciphertext,
+	    &rec.ciphertext_len)) != STATUS_OK ||
+	    (st = column_blob(s, 7, &rec.wrapped_key,
+	    &rec.wrapped_key_len)) != STATUS_OK)
+		goto out;
+	*out = rec;
+	memset(&rec, 0, sizeof(rec));
+out:
+	version_record_cleanup(&rec);
+	return st;
+}
+
+static enum status
+store_sqlite_version_insert(void *txn, const struct version_record *rec)
+{
+	struct sqlite_conn *c = txn;
+	sqlite3_stmt	*s;
+	enum status	 st;
+	int		 rc;
+
+	if ((st = savepoint_begin(c)) != STATUS_OK)
+		return st;
+	if ((st = txn_stmt(c, STMT_VERSION_INSERT, &s)) != STATUS_OK)
+		goto out;
+	rc = bind_int64(s, 1, rec->secret_id, SQLITE_OK);
+	rc = bind_text(s, 2, rec->version_id, rc);
+	rc = bind_int64(s, 3, rec->created_at, rc);
+	rc = bind_int64(s, 4, rec->last_accessed_at, rc);
+	rc = bind_int64(s, 5, rec->is_binary, rc);
+	rc = bind_text(s, 6, rec->kms_key_arn, rc);
+	rc = bind_blob(s, 7, rec->ciphertext, rec->ciphertext_len, rc);
+	rc = bind_blob(s, 8, rec->wrapped_key, rec->wrapped_key_len, rc);
+	if ((st = stmt_done(c, s, rc, "version insert")) != STATUS_OK)
+		goto out;
+	for (size_t i = 0; i < rec->stage_count; i++) {
+		if ((st = stage_put(c, rec->secret_id, rec->stages[i],
+		    rec->version_id)) != STATUS_OK)
+			goto out;
+	}
+out:
+	return savepoint_end(c, st);
+}
+
+/* Finish a get: the row s stepped to, then its labels. */
+static enum status
+version_fetch(struct sqlite_conn *c, sqlite3_stmt *s, int rc,
+    struct version_record *out)
+{
+	struct version_record rec;
+	enum status	 st;
+
+	memset(&rec, 0, sizeof(rec));
+	if ((st = stmt_row(c, s, rc, "version get")) != STATUS_OK ||
+	    (st = version_from_row(s, &rec)) != STATUS_OK)
+		goto out;
+	stmt_reset(s);
+	if ((st = stages_read(c, rec.secret_id, rec.version_id, &rec.stages,
+	    &rec.stage_count)) != STATUS_OK)
+		goto out;
+	*out = rec;
+	memset(&rec, 0, sizeof(rec));
+out:
+	stmt_reset(s);
+	version_record_cleanup(&rec);
+	return st;
+}
+
+static enum status
+store_sqlite_version_get(void *txn, int64_t secret_id, const char *version_id,
+    bool with_value, struct version_record *out)
+{
+	struct sqlite_conn *c = txn;
+	sqlite3_stmt	*s;
+	enum status	 st;
+	int		 rc;
+
+	if ((st = txn_stmt(c, STMT_VERSION_GET, &s)) != STATUS_OK)
+		return st;
+	rc = bind_int64(s, 1, secret_id, SQLITE_OK);
+	rc = bind_text(s, 2, version_id, rc);
+	rc = bind_int64(s, 3, with_value, rc);
+	return version_fetch(c, s, rc, out);
+}
+
+static enum status
+store_sqlite_version_get_by_stage(void *txn, int64_t secret_id,
+    const char *stage, bool with_value, struct version_record *out)
+{
+	struct sqlite_conn *c = txn;
+	sqlite3_stmt	*s;
+	enum status	 st;
+	int		 rc;
+
+	if ((st = txn_stmt(c, STMT_VERSION_GET_BY_STAGE, &s)) != STATUS_OK)
+		return st;
+	rc = bind_int64(s, 1, secret_id, SQLITE_OK);
+	rc = bind_text(s, 2, stage, rc);
+	rc = bind_int64(s, 3, with_value, rc);
+	return version_fetch(c, s, rc, out);
+}
+
+static enum status
+store_sqlite_version_list(void *txn, int64_t secret_id,
+    struct version_record **out, size_t *count)
+{
+	struct sqlite_conn *c = txn;
+	struct version_record *recs = NULL, *grown;
+	sqlite3_stmt	*s = NULL;
+	size_t		 n = 0, cap = 0;
+	enum status	 st;
+	int		 rc;
+
+	if ((st = txn_stmt(c, STMT_VERSION_LIST, &s)) != STATUS_OK)
+		goto out;
+	rc = bind_int64(s, 1, secret_id, SQLITE_OK);
+	while (rc == SQLITE_OK && (rc = sqlite3_step(s)) == SQLITE_ROW) {
+		if (n == cap) {
+			cap = cap == 0 ? 8 : cap * 2;
+			if ((grown = reallocarray(recs, cap,
+			    sizeof(*recs))) == NULL) {
+				st = STATUS_NO_MEMORY;
+				goto out;
+			}
+			recs = grown;
+		}
+		if ((st = version_from_row(s, &recs[n])) != STATUS_OK)
+			goto out;
+		n++;
+		rc = SQLITE_OK;
+	}
+	if (rc != SQLITE_DONE) {
+		st = conn_status(c, rc, "version list");
+		goto out;
+	}
+	stmt_reset(s);
+	for (size_t i = 0; i < n; i++) {
+		if ((st = stages_read(c, secret_id, recs[i].version_id,
+		    &recs[i].stages, &recs[i].stage_count)) != STATUS_OK)
+			goto out;
+	}
+	*out = recs;
+	*count = n;
+	recs = NULL;
+	n = 0;
+	st = STATUS_OK;
+out:
+	stmt_reset(s);
+	version_records_free(recs, n);
+	return st;
+}
+
+static enum status
+store_sqlite_version_delete(void *txn, int64_t secret_id,
+    const char *version_id)
+{
+	struct sqlite_conn *c = txn;
+	sqlite3_stmt	*s;
+	enum status	 st;
+	int		 rc;
+
+	if ((st = txn_stmt(c, STMT_VERSION_DELETE, &s)) != STATUS_OK)
+		return st;
+	rc = bind_int64(s, 1, secret_id, SQLITE_OK);
+	rc = bind_text(s, 2, version_id, rc);
+	if ((st = stmt_done(c, s, rc, "version delete")) != STATUS_OK)
+		return st;
+	return sqlite3_changes(c->db) == 0 ? STATUS_NOT_FOUND : STATUS_OK;
+}
+
+static enum status
+store_sqlite_stage_move(void *txn, int64_t secret_id, const char *stage,
+    const char *version_id)
+{
+	return stage_put(txn, secret_id, stage, version_id);
+}
+
+static enum status
+store_sqlite_stage_remove(void *txn, int64_t secret_id, const char *stage,
+    const char *version_id)
+{
+	struct sqlite_conn *c = txn;
+	sqlite3_stmt	*s;
+	enum status	 st;
+	int		 rc;
+
+	if ((st = txn_stmt(c, STMT_STAGE_REMOVE, &s)) != STATUS_OK)
+		return st;
+	rc = bind_int64(s, 1, secret_id, SQLITE_OK);
+	rc = bind_text(s, 2, stage, rc);
+	rc = bind_text(s, 3, version_id, rc);
+	if ((st = stmt_done(c, s, rc, "stage remove")) != STATUS_OK)
+		return st;
+	return sqlite3_changes(c->db) == 0 ? STATUS_NOT_FOUND : STATUS_OK;
+}
+
+const struct store_backend store_backend_sqlite = {
+	.name = "sqlite",
+	.open = store_sqlite_open,
+	.close = store_sqlite_close,
+	.begin = store_sqlite_begin,
+	.commit = store_sqlite_commit,
+	.rollback = store_sqlite_rollback,
+	.meta_get = store_sqlite_meta_get,
+	.meta_put = store_sqlite_meta_put,
+	.account_put = store_sqlite_account_put,
+	.account_exists = store_sqlite_account_exists,
+	.access_key_put = store_sqlite_access_key_put,
+	.access_key_get = store_sqlite_access_key_get,
+	.kms_key_put = store_sqlite_kms_key_put,
+	.kms_key_get = store_sqlite_kms_key_get,
+	.kms_alias_put = store_sqlite_kms_alias_put,
+	.kms_alias_get = store_sqlite_kms_alias_get,
+	.secret_insert = store_sqlite_secret_insert,
+	.secret_get_by_name = store_sqlite_secret_get_by_name,
+	.secret_get_by_arn = store_sqlite_secret_get_by_arn,
+	.secret_update = store_sqlite_secret_update,
+	.secret_delete = store_sqlite_secret_delete,
+	.secret_list = store_sqlite_secret_list,
+	.tags_put = store_sqlite_tags_put,
+	.tags_get = store_sqlite_tags_get,
+	.version_insert = store_sqlite_version_insert,
+	.version_get = store_sqlite_version_get,
+	.version_get_by_stage = store_sqlite_version_get_by_stage,
+	.version_list = store_sqlite_version_list,
+	.version_delete = store_sqlite_version_delete,
+	.stage_move = store_sqlite_stage_move,
+	.stage_remove = store_sqlite_stage_remove,
+};
