@@ -58,3 +58,6 @@ clean:
 	rm -rf build build-asan
 
 -include $(DEPS)
+
+# Further targets (fuzzers, benchmark tools) live in mk/*.mk.
+-include mk/*.mk

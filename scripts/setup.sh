@@ -1,11 +1,11 @@
 #!/bin/sh
 # Install what Sesame needs to build, run and test, from Debian's packages.
-# Only missing packages are installed; nothing happens when all are present.
+# The lists are scripts/packages.d/*.txt (one file per concern; '#' starts a
+# comment).  Only missing packages are installed.
 set -eu
+cd "$(dirname "$0")/.."
 
-PACKAGES="build-essential pkg-config libmicrohttpd-dev libjansson-dev
-libsqlite3-dev libssl-dev libcmocka-dev openssl curl ca-certificates
-python3 python3-boto3 python3-pytest awscli"
+PACKAGES=$(sed 's/#.*//' scripts/packages.d/*.txt)
 
 missing=""
 for p in $PACKAGES; do

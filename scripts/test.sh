@@ -1,7 +1,8 @@
 #!/bin/sh
 # Set everything up and run every test: unit tests (cmocka), the end-to-end
 # suite (pytest with boto3 and the aws CLI against the real server), then
-# both again on an AddressSanitizer + UndefinedBehaviorSanitizer build.
+# both again on an AddressSanitizer + UndefinedBehaviorSanitizer build, then
+# the further suites in tests/extra.d/ (each a short script, run in order).
 set -eu
 cd "$(dirname "$0")/.."
 
@@ -22,4 +23,9 @@ make -s BUILD=build-asan SAN=1 unit
 echo "== end-to-end tests under sanitizers"
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	SESAME_BIN="$PWD/build-asan/sesame" /usr/bin/python3 -m pytest -q -p no:cacheprovider tests/e2e
+for suite in tests/extra.d/*.sh; do
+	[ -e "$suite" ] || continue
+	echo "== $suite"
+	sh "$suite"
+done
 echo "== all tests passed"
