@@ -56,7 +56,15 @@ struct core_request {
 	void			*authorize_arg;
 	/* Filled by the operation for the audit record. */
 	char			 resource_arn[2048];
+	/* Set when the request asked for a secret scheduled for deletion
+	 * (the audit event carries an alarm). */
+	bool			 is_deleted_secret_access;
 };
+
+/* InvalidRequestException for an operation on a secret scheduled for
+ * deletion; sets req->is_deleted_secret_access. */
+enum status	 core_deleted_secret_error(struct core_request *req,
+		    struct error *err);
 
 /* ---- names and ARNs (arn.c) ---- */
 

@@ -76,6 +76,13 @@ secret_delete_output_cleanup(struct secret_delete_output *out)
 	memset(out, 0, sizeof(*out));
 }
 
+enum status
+core_deleted_secret_error(struct core_request *req, struct error *err)
+{
+	req->is_deleted_secret_access = true;
+	return error_set(err, STATUS_INVALID_REQUEST, MSG_DELETED);
+}
+
 static void
 note_resource(struct core_request *req, const char *arn)
 {
@@ -509,7 +516,7 @@ core_secret_put_value(struct core_request *req,
 	    STATUS_OK)
 		goto out;
 	if (secret.deleted_at != 0) {
-		st = error_set(err, STATUS_INVALID_REQUEST, MSG_DELETED);
+		st = core_deleted_secret_error(req, err);
 		goto out;
 	}
 	if ((st = secret_write_version(req, txn, &secret,
@@ -550,7 +557,7 @@ core_secret_update(struct core_request *req,
 	    STATUS_OK)
 		goto out;
 	if (secret.deleted_at != 0) {
-		st = error_set(err, STATUS_INVALID_REQUEST, MSG_DELETED);
+		st = core_deleted_secret_error(req, err);
 		goto out;
 	}
 	if (in->has_description) {
@@ -640,7 +647,7 @@ core_secret_get_value(struct core_request *req, const char *secret_id,
 	    STATUS_OK)
 		goto out;
 	if (result.secret.deleted_at != 0) {
-		st = error_set(err, STATUS_INVALID_REQUEST, MSG_DELETED);
+		st = core_deleted_secret_error(req, err);
 		goto out;
 	}
 	if (version_id != NULL) {
