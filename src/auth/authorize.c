@@ -31,7 +31,8 @@ auth_authorize(const struct principal *principal, const char *action,
     const char *resource, const char *resource_account_id,
     const struct auth_context *ctx, struct error *err)
 {
-	if (principal == NULL || action == NULL || principal->account_id[0] == '\0')
+	if (principal == NULL || action == NULL ||
+	    principal->account_id[0] == '\0')
 		return error_set(err, STATUS_ACCESS_DENIED, "Access denied");
 	if (resource_account_id == NULL ||
 	    strcmp(resource_account_id, principal->account_id) == 0)

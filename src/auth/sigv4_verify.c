@@ -34,24 +34,28 @@
 #define SIGV4_DEFAULT_SKEW	300
 #define SIGV4_ISO_LEN		16	/* 20150830T123600Z */
 #define SIGV4_NAME_MAX		64	/* region and service, with the NUL */
+#define SIGV4_KEY_ID_MAX	\
+	sizeof(((struct principal *)0)->access_key_id)
 
 #define MSG_MISSING_TOKEN	"Missing Authentication Token"
 #define MSG_NO_DATE		"Authorization header requires existence of " \
 				"either a 'X-Amz-Date' or a 'Date' header. "
+#define MSG_REQUIRES_PREFIX	"Authorization header requires '"
 #define MSG_HOST_UNSIGNED	"'Host' or ':authority' must be a " \
 				"'SignedHeader' in the AWS Authorization."
 #define MSG_BAD_TOKEN		"The security token included in the request " \
 				"is invalid."
-#define MSG_MISMATCH		"The request signature we calculated does not " \
-				"match the signature you provided. Check your " \
-				"AWS Secret Access Key and signing method. " \
-				"Consult the service documentation for details."
-#define MSG_INTERNAL		"The request processing has failed because of " \
-				"an unknown error, exception or failure."
+#define MSG_MISMATCH		"The request signature we calculated does " \
+				"not match the signature you provided. " \
+				"Check your AWS Secret Access Key and " \
+				"signing method. Consult the service " \
+				"documentation for details."
+#define MSG_INTERNAL		"The request processing has failed because " \
+				"of an unknown error, exception or failure."
 
 struct sigv4_cache_entry {
 	bool		 is_used;
-	char		 access_key_id[sizeof(((struct principal *)0)->access_key_id)];
+	char		 access_key_id[SIGV4_KEY_ID_MAX];
 	char		 date[9];
 	char		 region[SIGV4_NAME_MAX];
 	char		 service[SIGV4_NAME_MAX];
@@ -69,7 +73,7 @@ struct sigv4_cache {
 struct sigv4_credentials {
 	struct sigv4_authorization auth;
 	char		*date_value;		/* malloc'd copy */
-	const char	*date_header;		/* "x-amz-date", "date"; NULL: query */
+	const char	*date_header;		/* "x-amz-date", "date", NULL */
 	char		*query;			/* canonical input; malloc'd */
 	bool		 is_query_auth;
 };
@@ -138,7 +142,8 @@ sigv4_cache_entry_matches(const struct sigv4_cache_entry *e,
     const struct sigv4_authorization *auth,
     const unsigned char secret_hash[SIGV4_HASH_LEN])
 {
-	return e->is_used && strcmp(e->access_key_id, auth->access_key_id) == 0 &&
+	return e->is_used &&
+	    strcmp(e->access_key_id, auth->access_key_id) == 0 &&
 	    strcmp(e->date, auth->date) == 0 &&
 	    strcmp(e->region, auth->region) == 0 &&
 	    strcmp(e->service, auth->service) == 0 &&
@@ -420,8 +425,10 @@ sigv4_verify_time(const struct auth_request *req, time_t request_at,
 {
 	char		 bound[SIGV4_ISO_LEN + 1], now[SIGV4_ISO_LEN + 1];
 	char		 window[32];
-	int		 skew = req->max_skew_seconds > 0 ? req->max_skew_seconds :
-			    SIGV4_DEFAULT_SKEW;
+	int		 skew = SIGV4_DEFAULT_SKEW;
+
+	if (req->max_skew_seconds > 0)
+		skew = req->max_skew_seconds;
 
 	sigv4_verify_format_iso(req->now, now);
 	sigv4_verify_format_skew(skew, window, sizeof(window));
@@ -462,14 +469,17 @@ sigv4_verify_credentials_header(const struct sigv4_request *http,
 		return error_set(err, st, "%s", parse_err.message);
 	if (date == NULL) {
 		/* AWS lists a missing date with the missing parameters, before
-		 * anything but malformed pairs. */
+		 * anything but malformed pairs.  The parser's contract has
+		 * only its message to tell these apart, so the wording is
+		 * matched. */
 		if (st == STATUS_INCOMPLETE_SIGNATURE &&
-		    strncmp(parse_err.message, "Authorization header requires '",
-		    31) == 0 &&
+		    strncmp(parse_err.message, MSG_REQUIRES_PREFIX,
+		    sizeof(MSG_REQUIRES_PREFIX) - 1) == 0 &&
 		    (at = strstr(parse_err.message, "Authorization=")) != NULL)
 			return error_set(err, STATUS_INCOMPLETE_SIGNATURE,
 			    "%.*s" MSG_NO_DATE "%s",
-			    (int)(at - parse_err.message), parse_err.message, at);
+			    (int)(at - parse_err.message), parse_err.message,
+			    at);
 		if (st == STATUS_INCOMPLETE_SIGNATURE &&
 		    strstr(parse_err.message, "not a valid key=value pair") !=
 		    NULL)
@@ -511,7 +521,8 @@ sigv4_verify_credentials_query(const struct sigv4_request *http,
 		if (found && (i != 0 || values[i][0] != '\0'))
 			continue;
 		n += (size_t)snprintf(missing + n, sizeof(missing) - n,
-		    "AWS query-string parameters must include '%s'. ", names[i]);
+		    "AWS query-string parameters must include '%s'. ",
+		    names[i]);
 	}
 	if (missing[0] != '\0') {
 		st = error_set(err, STATUS_INCOMPLETE_SIGNATURE,
@@ -556,8 +567,8 @@ sigv4_verify_is_name(const char *s)
 	if (n == 0 || n >= SIGV4_NAME_MAX)
 		return false;
 	for (i = 0; i < n; i++)
-		if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= '0' && s[i] <= '9') ||
-		    s[i] == '-'))
+		if (!((s[i] >= 'a' && s[i] <= 'z') ||
+		    (s[i] >= '0' && s[i] <= '9') || s[i] == '-'))
 			return false;
 	return true;
 }
@@ -662,13 +673,14 @@ sigv4_verify(const struct auth_request *req, auth_key_lookup_fn lookup,
 	if (has_query_auth)
 		st = sigv4_verify_credentials_query(&http, &cred, err);
 	else
-		st = sigv4_verify_credentials_header(&http, authorization, &cred,
-		    err);
+		st = sigv4_verify_credentials_header(&http, authorization,
+		    &cred, err);
 	if (st != STATUS_OK)
 		goto out;
 
 	if (!sigv4_verify_parse_iso(cred.date_value, &request_at) &&
-	    (cred.date_header == NULL || strcmp(cred.date_header, "date") != 0 ||
+	    (cred.date_header == NULL ||
+	    strcmp(cred.date_header, "date") != 0 ||
 	    !sigv4_verify_parse_http_date(cred.date_value, &request_at))) {
 		st = error_set(err, STATUS_INCOMPLETE_SIGNATURE,
 		    "Date must be in ISO-8601 'basic format'. Got '%.64s'. See "
@@ -681,13 +693,15 @@ sigv4_verify(const struct auth_request *req, auth_key_lookup_fn lookup,
 		goto out;
 
 	if (!sigv4_verify_list_has(cred.auth.signed_headers, "host")) {
-		st = error_set(err, STATUS_INVALID_SIGNATURE, MSG_HOST_UNSIGNED);
+		st = error_set(err, STATUS_INVALID_SIGNATURE,
+		    MSG_HOST_UNSIGNED);
 		goto out;
 	}
 	/* AWS's SigV4 rules require the date header to be signed when one
 	 * is used; the wording follows the 'Host' message (not observed). */
 	if (cred.date_header != NULL &&
-	    !sigv4_verify_list_has(cred.auth.signed_headers, cred.date_header)) {
+	    !sigv4_verify_list_has(cred.auth.signed_headers,
+	    cred.date_header)) {
 		st = error_set(err, STATUS_INVALID_SIGNATURE,
 		    "'%s' must be a 'SignedHeader' in the AWS Authorization.",
 		    strcmp(cred.date_header, "date") == 0 ? "Date" :
@@ -716,8 +730,10 @@ sigv4_verify(const struct auth_request *req, auth_key_lookup_fn lookup,
 		st = error_set(err, STATUS_INTERNAL, MSG_INTERNAL);
 		goto out;
 	}
-	content_sha256 = sigv4_verify_header_find(&http, "x-amz-content-sha256");
-	if (content_sha256 != NULL && strcasecmp(content_sha256, body_hash) != 0) {
+	content_sha256 = sigv4_verify_header_find(&http,
+	    "x-amz-content-sha256");
+	if (content_sha256 != NULL &&
+	    strcasecmp(content_sha256, body_hash) != 0) {
 		st = error_set(err, STATUS_INVALID_SIGNATURE, MSG_MISMATCH);
 		goto out;
 	}

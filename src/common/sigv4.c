@@ -182,9 +182,9 @@ sigv4_buf_append_encoded(struct sigv4_buf *b, const char *s, size_t n)
 	size_t		 i, run;
 
 	for (i = 0; i < n; i = run) {
-		for (run = i; run < n && sigv4_is_unreserved((unsigned char)s[run]);
-		    run++)
-			;
+		run = i;
+		while (run < n && sigv4_is_unreserved((unsigned char)s[run]))
+			run++;
 		sigv4_buf_append(b, s + i, run - i);
 		if (run == n)
 			break;
@@ -314,7 +314,8 @@ sigv4_buf_append_query(struct sigv4_buf *b, const char *query)
 	for (p = query; *p != '\0'; p++)
 		if (*p == '&')
 			max_pairs++;
-	/* Decoding never lengthens, encoding at most triples; two NULs a pair. */
+	/* Decoding never lengthens, encoding at most triples; each pair
+	 * adds two NULs. */
 	if (qlen > (SIZE_MAX - 2 * max_pairs) / 3 ||
 	    (pairs = calloc(max_pairs, sizeof(*pairs))) == NULL ||
 	    (arena = malloc(3 * qlen + 2 * max_pairs)) == NULL ||
@@ -401,10 +402,13 @@ sigv4_buf_append_headers(struct sigv4_buf *b, const struct sigv4_request *req,
 	const char	*p, *semi;
 	size_t		 n, i, found;
 
-	for (p = signed_headers; *p != '\0'; p = *semi == '\0' ? semi : semi + 1) {
+	for (p = signed_headers; *p != '\0'; p = semi) {
 		if ((semi = strchr(p, ';')) == NULL)
 			semi = p + strlen(p);
-		if ((n = (size_t)(semi - p)) == 0)
+		n = (size_t)(semi - p);
+		if (*semi == ';')
+			semi++;
+		if (n == 0)
 			continue;
 		sigv4_buf_append_lower(b, p, n);
 		sigv4_buf_putc(b, ':');
@@ -585,7 +589,8 @@ sigv4_header_find(const struct sigv4_request *req, const char *name)
 	for (i = 0; i < req->header_count; i++)
 		if (req->headers[i].name != NULL &&
 		    strcasecmp(req->headers[i].name, name) == 0)
-			return req->headers[i].value;
+			return req->headers[i].value != NULL ?
+			    req->headers[i].value : "";
 	return NULL;
 }
 
@@ -653,7 +658,8 @@ sigv4_sign(const struct sigv4_request *req, const char *access_key_id,
 	    authorization == NULL || strlen(amz_date) < 8)
 		goto out;
 	if (signed_headers == NULL) {
-		if ((st = sigv4_signed_headers_all(req, &all_headers)) != STATUS_OK)
+		st = sigv4_signed_headers_all(req, &all_headers);
+		if (st != STATUS_OK)
 			goto out;
 		signed_headers = all_headers;
 	}
@@ -751,8 +757,10 @@ sigv4_parse_authorization(const char *header,
 {
 	struct sigv4_parsed_field credential = { 0 }, signed_headers = { 0 };
 	struct sigv4_parsed_field signature = { 0 }, *field;
-	const char	*p, *algorithm, *token, *eq, *parts[5], *cred_end, *slash;
-	size_t		 algorithm_len, token_len, part_len[5], n, count, used = 0;
+	const char	*p, *algorithm, *token, *eq, *cred_end, *slash;
+	const char	*parts[5];
+	size_t		 algorithm_len, token_len, part_len[5], n, count;
+	size_t		 used = 0;
 	size_t		 off_key, off_date, off_region, off_service, off_signed;
 	size_t		 off_signature;
 	char		 storage[sizeof(out->storage)];
@@ -816,7 +824,8 @@ sigv4_parse_authorization(const char *header,
 		    "Authorization header requires 'Signature' parameter. ");
 	if (!signed_headers.is_present)
 		n += (size_t)snprintf(missing + n, sizeof(missing) - n, "%s",
-		    "Authorization header requires 'SignedHeaders' parameter. ");
+		    "Authorization header requires 'SignedHeaders' "
+		    "parameter. ");
 	if (missing[0] != '\0')
 		return error_set(err, STATUS_INCOMPLETE_SIGNATURE,
 		    "%sAuthorization=%s", missing, header);
@@ -837,8 +846,8 @@ sigv4_parse_authorization(const char *header,
 		slash = memchr(p, '/', (size_t)(cred_end - p));
 		if (count < 5) {
 			parts[count] = p;
-			part_len[count] = (size_t)((slash != NULL ? slash : cred_end) -
-			    p);
+			part_len[count] = (size_t)((slash != NULL ? slash :
+			    cred_end) - p);
 		}
 		count++;
 		if (slash == NULL)
@@ -851,7 +860,8 @@ sigv4_parse_authorization(const char *header,
 		    (int)(credential.len > 512 ? 512 : credential.len),
 		    credential.start);
 	/* AWS reports this among the scope checks (InvalidSignature); the
-	 * parsed form has no field for the terminator, so it is checked here. */
+	 * parsed form has no field for the terminator, so it is checked
+	 * here. */
 	if (part_len[4] != strlen(SIGV4_TERMINATOR) ||
 	    strncmp(parts[4], SIGV4_TERMINATOR, part_len[4]) != 0)
 		return error_set(err, STATUS_INVALID_SIGNATURE,

@@ -169,10 +169,29 @@ enum status	 core_secret_describe(struct core_request *req,
 		    const char *secret_id, struct secret_description *out,
 		    struct error *err);
 
+enum secret_filter_key {
+	SECRET_FILTER_DESCRIPTION,
+	SECRET_FILTER_NAME,
+	SECRET_FILTER_TAG_KEY,
+	SECRET_FILTER_TAG_VALUE,
+	SECRET_FILTER_PRIMARY_REGION,
+	SECRET_FILTER_OWNING_SERVICE,
+	SECRET_FILTER_ALL,
+};
+
+struct secret_filter {
+	enum secret_filter_key	 key;
+	const char *const	*values;	/* '!' prefix negates */
+	size_t			 value_count;
+};
+
 struct secret_list_input {
-	bool		 include_planned_deletion;
-	size_t		 max_results;		/* 1..100 */
-	const char	*next_token;		/* NULL: first page */
+	bool			 include_planned_deletion;
+	size_t			 max_results;	/* 1..100 */
+	const char		*next_token;	/* NULL: first page */
+	const struct secret_filter *filters;
+	size_t			 filter_count;
+	bool			 is_descending;	/* newest first */
 };
 
 struct secret_list_output {
@@ -182,6 +201,10 @@ struct secret_list_output {
 };
 
 void		 secret_list_output_cleanup(struct secret_list_output *out);
+
+/* Does the secret (with its tags loaded) pass every filter? */
+bool		 secret_filters_match(const struct secret_description *d,
+		    const struct secret_filter *filters, size_t filter_count);
 
 enum status	 core_secret_list(struct core_request *req,
 		    const struct secret_list_input *in,
@@ -207,6 +230,42 @@ enum status	 core_secret_restore(struct core_request *req,
 		    const char *secret_id, struct secret_delete_output *out,
 		    struct error *err);
 void		 secret_delete_output_cleanup(struct secret_delete_output *out);
+
+struct secret_stage_input {
+	const char	*secret_id;
+	const char	*version_stage;
+	const char	*move_to_version_id;	/* NULL: only remove */
+	const char	*remove_from_version_id;
+};
+
+/* UpdateSecretVersionStage; out gets the ARN and name. */
+enum status	 core_secret_update_stage(struct core_request *req,
+		    const struct secret_stage_input *in,
+		    struct secret_delete_output *out, struct error *err);
+
+struct secret_versions_input {
+	const char	*secret_id;
+	bool		 include_deprecated;
+	size_t		 max_results;
+	const char	*next_token;
+};
+
+struct secret_versions_output {
+	struct secret_record	 secret;
+	struct version_record	*versions;	/* newest first, no blobs */
+	size_t			 version_count;
+	char			*next_token;
+};
+
+void		 secret_versions_output_cleanup(struct secret_versions_output *o);
+enum status	 core_secret_list_versions(struct core_request *req,
+		    const struct secret_versions_input *in,
+		    struct secret_versions_output *out, struct error *err);
+
+/* Remove deprecated versions beyond the 100 most recent that are older
+ * than 24 hours. */
+enum status	 core_versions_prune(struct core_request *req,
+		    struct store_txn *txn, int64_t secret_id);
 
 /* Resolve a SecretId (name, full ARN or partial ARN) inside txn. */
 enum status	 core_secret_resolve(struct core_request *req,

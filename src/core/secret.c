@@ -20,13 +20,13 @@
 
 #include "common/log.h"
 #include "core/core.h"
+#include "core/core_internal.h"
 
 #define MSG_NOT_FOUND	"Secrets Manager can't find the specified secret."
 #define MSG_DELETED	"You can't perform this operation on the secret " \
 			"because it was marked for deletion."
 #define MSG_VERSION_EXISTS "You can't modify an existing version, you can " \
 			"only create a new version."
-#define TOKEN_PREFIX	"sesame-page-v1:"
 
 void
 secret_write_output_cleanup(struct secret_write_output *out)
@@ -89,8 +89,8 @@ note_resource(struct core_request *req, const char *arn)
 	snprintf(req->resource_arn, sizeof(req->resource_arn), "%s", arn);
 }
 
-static enum status
-authorize(struct core_request *req, const char *arn, const char *account_id,
+enum status
+core_authorize(struct core_request *req, const char *arn, const char *account_id,
     struct error *err)
 {
 	note_resource(req, arn);
@@ -130,10 +130,8 @@ out:
 	return st;
 }
 
-/* Resolve and authorise.  A secret of another account that does not exist
- * is denied rather than reported missing, so existence does not leak. */
-static enum status
-secret_load(struct core_request *req, struct store_txn *txn,
+enum status
+core_secret_load(struct core_request *req, struct store_txn *txn,
     const char *secret_id, struct secret_record *out, struct error *err)
 {
 	struct arn_parts parts;
@@ -142,7 +140,7 @@ secret_load(struct core_request *req, struct store_txn *txn,
 	st = core_secret_resolve(req, txn, secret_id, out, err);
 	if (st == STATUS_NOT_FOUND && arn_parse(secret_id, &parts) == STATUS_OK &&
 	    strcmp(parts.account_id, req->account_id) != 0) {
-		enum status ast = authorize(req, secret_id, parts.account_id, err);
+		enum status ast = core_authorize(req, secret_id, parts.account_id, err);
 
 		if (ast != STATUS_OK)
 			return ast;
@@ -154,7 +152,7 @@ secret_load(struct core_request *req, struct store_txn *txn,
 			note_resource(req, secret_id);
 		return st;
 	}
-	if ((st = authorize(req, out->arn, out->account_id, err)) != STATUS_OK) {
+	if ((st = core_authorize(req, out->arn, out->account_id, err)) != STATUS_OK) {
 		secret_record_cleanup(out);
 		return st;
 	}
@@ -167,8 +165,8 @@ strdup_or_null(const char *s)
 	return s != NULL ? strdup(s) : NULL;
 }
 
-static bool
-stages_contain(char *const *stages, size_t count, const char *stage)
+bool
+core_stages_contain(char *const *stages, size_t count, const char *stage)
 {
 	for (size_t i = 0; i < count; i++)
 		if (strcmp(stages[i], stage) == 0)
@@ -201,8 +199,8 @@ output_fill(struct secret_write_output *out, const struct secret_record *secret,
 }
 
 /* Open a stored version's value. */
-static enum status
-version_open(struct core_request *req, struct store_txn *txn,
+enum status
+core_version_open(struct core_request *req, struct store_txn *txn,
     const struct secret_record *secret, const struct version_record *version,
     struct secret_buf **out, struct error *err)
 {
@@ -255,7 +253,7 @@ version_idempotency_check(struct core_request *req, struct store_txn *txn,
 		st = error_set(err, STATUS_EXISTS, MSG_VERSION_EXISTS);
 		goto out;
 	}
-	if ((st = version_open(req, txn, secret, existing, &stored, err)) !=
+	if ((st = core_version_open(req, txn, secret, existing, &stored, err)) !=
 	    STATUS_OK)
 		goto out;
 	if (existing->is_binary != value->is_binary ||
@@ -385,7 +383,7 @@ core_secret_create(struct core_request *req, const struct secret_create_input *i
 	st = store_secret_get_by_name(txn, req->account_id, req->region,
 	    in->name, &existing);
 	if (st == STATUS_OK) {
-		if ((st = authorize(req, existing.arn, existing.account_id,
+		if ((st = core_authorize(req, existing.arn, existing.account_id,
 		    err)) != STATUS_OK)
 			goto out;
 		if (existing.deleted_at != 0) {
@@ -426,7 +424,7 @@ core_secret_create(struct core_request *req, const struct secret_create_input *i
 		st = STATUS_NO_MEMORY;
 		goto out;
 	}
-	if ((st = authorize(req, rec.arn, rec.account_id, err)) != STATUS_OK)
+	if ((st = core_authorize(req, rec.arn, rec.account_id, err)) != STATUS_OK)
 		goto out;
 	rec.created_at = req->now_ms;
 	rec.last_changed_at = req->now_ms;
@@ -512,7 +510,7 @@ core_secret_put_value(struct core_request *req,
 	memset(&secret, 0, sizeof(secret));
 	if ((st = store_begin(req->env->store, true, &txn)) != STATUS_OK)
 		goto out;
-	if ((st = secret_load(req, txn, in->secret_id, &secret, err)) !=
+	if ((st = core_secret_load(req, txn, in->secret_id, &secret, err)) !=
 	    STATUS_OK)
 		goto out;
 	if (secret.deleted_at != 0) {
@@ -553,7 +551,7 @@ core_secret_update(struct core_request *req,
 		goto out;
 	if ((st = store_begin(req->env->store, true, &txn)) != STATUS_OK)
 		goto out;
-	if ((st = secret_load(req, txn, in->secret_id, &secret, err)) !=
+	if ((st = core_secret_load(req, txn, in->secret_id, &secret, err)) !=
 	    STATUS_OK)
 		goto out;
 	if (secret.deleted_at != 0) {
@@ -643,7 +641,7 @@ core_secret_get_value(struct core_request *req, const char *secret_id,
 	memset(&result, 0, sizeof(result));
 	if ((st = store_begin(req->env->store, false, &txn)) != STATUS_OK)
 		goto out;
-	if ((st = secret_load(req, txn, secret_id, &result.secret, err)) !=
+	if ((st = core_secret_load(req, txn, secret_id, &result.secret, err)) !=
 	    STATUS_OK)
 		goto out;
 	if (result.secret.deleted_at != 0) {
@@ -661,7 +659,7 @@ core_secret_get_value(struct core_request *req, const char *secret_id,
 		}
 		if (st != STATUS_OK)
 			goto out;
-		if (stage != NULL && !stages_contain(result.version.stages,
+		if (stage != NULL && !core_stages_contain(result.version.stages,
 		    result.version.stage_count, stage)) {
 			st = error_set(err, STATUS_INVALID_REQUEST,
 			    "You provided a VersionStage that is not associated "
@@ -681,7 +679,7 @@ core_secret_get_value(struct core_request *req, const char *secret_id,
 		if (st != STATUS_OK)
 			goto out;
 	}
-	if ((st = version_open(req, txn, &result.secret, &result.version,
+	if ((st = core_version_open(req, txn, &result.secret, &result.version,
 	    &result.value, err)) != STATUS_OK)
 		goto out;
 	needs_touch = result.secret.last_accessed_at <
@@ -705,8 +703,8 @@ out:
 	return st;
 }
 
-static enum status
-description_load(struct store_txn *txn, struct secret_description *d)
+enum status
+core_description_load(struct store_txn *txn, struct secret_description *d)
 {
 	enum status st;
 
@@ -728,95 +726,15 @@ core_secret_describe(struct core_request *req, const char *secret_id,
 	memset(&d, 0, sizeof(d));
 	if ((st = store_begin(req->env->store, false, &txn)) != STATUS_OK)
 		goto out;
-	if ((st = secret_load(req, txn, secret_id, &d.secret, err)) != STATUS_OK)
+	if ((st = core_secret_load(req, txn, secret_id, &d.secret, err)) != STATUS_OK)
 		goto out;
-	if ((st = description_load(txn, &d)) != STATUS_OK)
+	if ((st = core_description_load(txn, &d)) != STATUS_OK)
 		goto out;
 	*out = d;
 	memset(&d, 0, sizeof(d));
 out:
 	store_rollback(txn);
 	secret_description_cleanup(&d);
-	return st;
-}
-
-static enum status
-page_token_decode(const char *token, int64_t *after_id)
-{
-	const char	*p;
-	char		*end;
-	long long	 v;
-
-	if (strncmp(token, TOKEN_PREFIX, strlen(TOKEN_PREFIX)) != 0)
-		return STATUS_INVALID_NEXT_TOKEN;
-	p = token + strlen(TOKEN_PREFIX);
-	if (*p < '0' || *p > '9')
-		return STATUS_INVALID_NEXT_TOKEN;
-	v = strtoll(p, &end, 10);
-	if (*end != '\0' || v <= 0)
-		return STATUS_INVALID_NEXT_TOKEN;
-	*after_id = v;
-	return STATUS_OK;
-}
-
-enum status
-core_secret_list(struct core_request *req, const struct secret_list_input *in,
-    struct secret_list_output *out, struct error *err)
-{
-	struct store_txn		*txn = NULL;
-	struct store_list_query		 q;
-	struct secret_record		*recs = NULL;
-	struct secret_list_output	 result;
-	size_t				 count = 0, fetched = 0;
-	enum status			 st;
-
-	memset(&result, 0, sizeof(result));
-	memset(&q, 0, sizeof(q));
-	q.account_id = req->account_id;
-	q.region = req->region;
-	q.include_deleted = in->include_planned_deletion;
-	q.limit = in->max_results + 1;	/* one more tells whether a page follows */
-	if (in->next_token != NULL &&
-	    page_token_decode(in->next_token, &q.after_id) != STATUS_OK) {
-		st = error_set(err, STATUS_INVALID_NEXT_TOKEN,
-		    "The NextToken value is invalid.");
-		goto out;
-	}
-	if ((st = authorize(req, "*", req->account_id, err)) != STATUS_OK)
-		goto out;
-	if ((st = store_begin(req->env->store, false, &txn)) != STATUS_OK)
-		goto out;
-	if ((st = store_secret_list(txn, &q, &recs, &fetched)) != STATUS_OK)
-		goto out;
-	count = fetched;
-	if (count > in->max_results) {
-		if (asprintf(&result.next_token, TOKEN_PREFIX "%" PRId64,
-		    recs[in->max_results - 1].id) < 0) {
-			result.next_token = NULL;
-			st = STATUS_NO_MEMORY;
-			goto out;
-		}
-		count = in->max_results;
-	}
-	if (count > 0 && (result.items = calloc(count,
-	    sizeof(*result.items))) == NULL) {
-		st = STATUS_NO_MEMORY;
-		goto out;
-	}
-	for (size_t i = 0; i < count; i++) {
-		result.items[i].secret = recs[i];
-		memset(&recs[i], 0, sizeof(recs[i]));
-		result.item_count++;
-		if ((st = description_load(txn, &result.items[i])) != STATUS_OK)
-			goto out;
-	}
-	*out = result;
-	memset(&result, 0, sizeof(result));
-	st = STATUS_OK;
-out:
-	store_rollback(txn);
-	secret_records_free(recs, fetched);
-	secret_list_output_cleanup(&result);
 	return st;
 }
 
@@ -833,7 +751,7 @@ core_secret_delete(struct core_request *req, const struct secret_delete_input *i
 	memset(&result, 0, sizeof(result));
 	if ((st = store_begin(req->env->store, true, &txn)) != STATUS_OK)
 		goto out;
-	if ((st = secret_load(req, txn, in->secret_id, &secret, err)) !=
+	if ((st = core_secret_load(req, txn, in->secret_id, &secret, err)) !=
 	    STATUS_OK)
 		goto out;
 	if (in->force_delete_without_recovery) {
@@ -888,7 +806,7 @@ core_secret_restore(struct core_request *req, const char *secret_id,
 	memset(&result, 0, sizeof(result));
 	if ((st = store_begin(req->env->store, true, &txn)) != STATUS_OK)
 		goto out;
-	if ((st = secret_load(req, txn, secret_id, &secret, err)) != STATUS_OK)
+	if ((st = core_secret_load(req, txn, secret_id, &secret, err)) != STATUS_OK)
 		goto out;
 	if (secret.deleted_at != 0) {
 		secret.deleted_at = 0;

@@ -159,9 +159,11 @@ struct store_list_query {
 	bool		 include_deleted;
 	int64_t		 after_id;		/* page after this id; 0: first */
 	size_t		 limit;			/* rows to return at most */
+	bool		 is_descending;		/* newest first; after_id then
+						 * means "ids below this one" */
 };
 
-/* Secrets in ascending id order.  *out is a malloc'd array of *count
+/* Secrets in ascending (or descending) id order.  *out is a malloc'd array of *count
  * records; free with secret_records_free. */
 enum status	 store_secret_list(struct store_txn *txn,
 		    const struct store_list_query *q, struct secret_record **out,

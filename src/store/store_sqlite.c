@@ -178,6 +178,7 @@ enum stmt_id {
 	STMT_SECRET_UPDATE,
 	STMT_SECRET_DELETE,
 	STMT_SECRET_LIST,
+	STMT_SECRET_LIST_DESC,
 	STMT_TAGS_CLEAR,
 	STMT_TAG_INSERT,
 	STMT_TAGS_GET,
@@ -265,6 +266,10 @@ static const char *const stmt_sql[STMT__COUNT] = {
 	    "SELECT " SECRET_COLUMNS " FROM secrets "
 	    "WHERE account_id = ?1 AND region = ?2 AND id > ?3 "
 	    "AND (?4 OR deleted_at = 0) ORDER BY id LIMIT ?5",
+	[STMT_SECRET_LIST_DESC] =
+	    "SELECT " SECRET_COLUMNS " FROM secrets "
+	    "WHERE account_id = ?1 AND region = ?2 AND id < ?3 "
+	    "AND (?4 OR deleted_at = 0) ORDER BY id DESC LIMIT ?5",
 
 	[STMT_TAGS_CLEAR] = "DELETE FROM secret_tags WHERE secret_id = ?1",
 	[STMT_TAG_INSERT] =
@@ -1378,11 +1383,13 @@ store_sqlite_secret_list(void *txn, const struct store_list_query *q,
 	int		 rc;
 
 	limit = q->limit > (uint64_t)INT64_MAX ? INT64_MAX : (int64_t)q->limit;
-	if ((st = txn_stmt(c, STMT_SECRET_LIST, &s)) != STATUS_OK)
+	if ((st = txn_stmt(c, q->is_descending ? STMT_SECRET_LIST_DESC :
+	    STMT_SECRET_LIST, &s)) != STATUS_OK)
 		goto out;
 	rc = bind_text(s, 1, q->account_id, SQLITE_OK);
 	rc = bind_text(s, 2, q->region, rc);
-	rc = bind_int64(s, 3, q->after_id, rc);
+	rc = bind_int64(s, 3, q->is_descending && q->after_id == 0 ? INT64_MAX :
+	    q->after_id, rc);
 	rc = bind_int64(s, 4, q->include_deleted, rc);
 	rc = bind_int64(s, 5, limit, rc);
 	while (rc == SQLITE_OK && (rc = sqlite3_step(s)) == SQLITE_ROW) {
