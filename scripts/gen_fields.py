@@ -65,11 +65,13 @@ def main():
                 lo = shape.get("min", -1)
                 hi = shape.get("max", -1)
                 sensitive = shape.get("sensitive", False) or member.get("sensitive", False)
-                print('\t{ "%s", %s, %d, %d, %s, %s },' % (
+                enum = shape.get("enum")
+                print('\t{ "%s", %s, %d, %d, %s, %s, %s },' % (
                     member_name, field_type(shapes, member["shape"]), lo, hi,
                     "true" if member_name in required else "false",
-                    "true" if sensitive else "false"))
-        print("\t{ NULL, 0, 0, 0, false, false },")
+                    "true" if sensitive else "false",
+                    '"%s"' % "|".join(enum) if enum else "NULL"))
+        print("\t{ NULL, 0, 0, 0, false, false, NULL },")
         print("};")
         print()
 

@@ -72,6 +72,7 @@ struct field_spec {
 	int64_t		 max;
 	bool		 is_required;
 	bool		 is_sensitive;	/* never logged, echoed or audited */
+	const char	*enum_values;	/* "asc|desc"; NULL: any */
 };
 
 typedef enum status (*api_handler_fn)(struct api_call *call, json_t *in,

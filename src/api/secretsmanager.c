@@ -13,6 +13,7 @@
 
 #include "api/api.h"
 #include "api/secretsmanager_fields.h"
+#include "api/secretsmanager_internal.h"
 
 #define SECRET_STRING_TOO_LONG \
 	"1 validation error detected: Value '*** Sensitive Data Redacted ***' " \
@@ -25,8 +26,8 @@ json_str(const char *s)
 	return s != NULL ? json_string(s) : json_null();
 }
 
-static json_t *
-stages_json(char *const *stages, size_t count)
+json_t *
+sm_stages_json(char *const *stages, size_t count)
 {
 	json_t *list = json_array();
 
@@ -98,11 +99,6 @@ tags_from_json(const json_t *in, struct tag **out, size_t *count,
 	*count = 0;
 	if (!json_is_array(list) || (n = json_array_size(list)) == 0)
 		return STATUS_OK;
-	if (n > 50)
-		return error_set(err, STATUS_VALIDATION,
-		    "1 validation error detected: Value at 'tags' failed to "
-		    "satisfy constraint: Member must have length less than or "
-		    "equal to 50");
 	if ((tags = calloc(n, sizeof(*tags))) == NULL)
 		return STATUS_NO_MEMORY;
 	json_array_foreach(list, i, item) {
@@ -115,13 +111,6 @@ tags_from_json(const json_t *in, struct tag **out, size_t *count,
 			    "1 validation error detected: Value null at "
 			    "'tags.%zu.member.key' failed to satisfy constraint: "
 			    "Member must not be null", i + 1);
-		}
-		for (size_t j = 0; j < i; j++) {
-			if (strcmp(tags[j].key, k) == 0) {
-				free(tags);
-				return error_set(err, STATUS_INVALID_PARAMETER,
-				    "Duplicate tag key: %s", k);
-			}
 		}
 		tags[i].key = (char *)k;
 		tags[i].value = (char *)(v != NULL ? v : "");
@@ -157,7 +146,7 @@ write_output_json(const struct secret_write_output *w, bool with_stages)
 		json_object_set_new(out, "VersionId", json_string(w->version_id));
 		if (with_stages)
 			json_object_set_new(out, "VersionStages",
-			    stages_json(w->stages, w->stage_count));
+			    sm_stages_json(w->stages, w->stage_count));
 	}
 	return out;
 }
@@ -307,8 +296,7 @@ op_get_secret_value(struct api_call *call, json_t *in, json_t **out,
     struct error *err)
 {
 	struct secret_value_output	 v;
-	json_t				*o = NULL, *value = NULL;
-	char				*b64 = NULL;
+	json_t				*o = NULL;
 	enum status			 st;
 
 	memset(&v, 0, sizeof(v));
@@ -316,39 +304,127 @@ op_get_secret_value(struct api_call *call, json_t *in, json_t **out,
 	    api_string(in, "VersionId"), api_string(in, "VersionStage"), &v,
 	    err)) != STATUS_OK)
 		goto out;
-	if (v.version.is_binary) {
-		if ((st = base64_encode(v.value->data, v.value->len, &b64)) !=
-		    STATUS_OK)
-			goto out;
-		value = json_string(b64);
-	} else {
-		/* A string stored through the API is valid UTF-8 already. */
-		value = json_stringn((const char *)v.value->data, v.value->len);
-	}
-	if (value == NULL || (o = json_object()) == NULL) {
+	if ((o = json_object()) == NULL) {
 		st = STATUS_NO_MEMORY;
 		goto out;
 	}
 	json_object_set_new(o, "ARN", json_string(v.secret.arn));
 	json_object_set_new(o, "Name", json_string(v.secret.name));
 	json_object_set_new(o, "VersionId", json_string(v.version.version_id));
-	json_object_set_new(o, v.version.is_binary ? "SecretBinary" :
-	    "SecretString", value);
-	value = NULL;
-	json_object_set_new(o, "VersionStages", stages_json(v.version.stages,
+	if ((st = sm_value_json(o, v.value, v.version.is_binary)) != STATUS_OK)
+		goto out;
+	json_object_set_new(o, "VersionStages", sm_stages_json(v.version.stages,
 	    v.version.stage_count));
 	json_object_set_new(o, "CreatedDate", api_timestamp(v.version.created_at));
 	*out = o;
 	o = NULL;
 out:
-	if (b64 != NULL) {
-		explicit_bzero(b64, strlen(b64));
-		free(b64);
-	}
-	json_decref(value);
 	json_decref(o);
 	secret_value_output_cleanup(&v);
 	return st;
+}
+
+enum status
+sm_value_json(json_t *o, const struct secret_buf *value, bool is_binary)
+{
+	json_t		*j;
+	char		*b64 = NULL;
+	enum status	 st;
+
+	if (is_binary) {
+		if ((st = base64_encode(value->data, value->len, &b64)) !=
+		    STATUS_OK)
+			return st;
+		j = json_string(b64);
+		explicit_bzero(b64, strlen(b64));
+		free(b64);
+	} else {
+		/* A string stored through the API is valid UTF-8 already. */
+		j = json_stringn((const char *)value->data, value->len);
+	}
+	if (j == NULL)
+		return STATUS_NO_MEMORY;
+	json_object_set_new(o, is_binary ? "SecretBinary" : "SecretString", j);
+	return STATUS_OK;
+}
+
+static const char *const filter_keys[] = {
+	[SECRET_FILTER_DESCRIPTION] = "description",
+	[SECRET_FILTER_NAME] = "name",
+	[SECRET_FILTER_TAG_KEY] = "tag-key",
+	[SECRET_FILTER_TAG_VALUE] = "tag-value",
+	[SECRET_FILTER_PRIMARY_REGION] = "primary-region",
+	[SECRET_FILTER_OWNING_SERVICE] = "owning-service",
+	[SECRET_FILTER_ALL] = "all",
+};
+
+static bool
+filter_value_is_valid(const char *v)
+{
+	/* ^\!?[a-zA-Z0-9 :_@\/\+\=\.\-\!]*$ of the model */
+	for (const unsigned char *p = (const unsigned char *)v; *p; p++)
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+		    (*p >= '0' && *p <= '9') || strchr(" :_@/+=.-!", *p) != NULL))
+			return false;
+	return strlen(v) <= 512;
+}
+
+enum status
+sm_filters_from_json(const json_t *in, struct sm_filters *out,
+    struct error *err)
+{
+	const json_t	*list = json_object_get(in, "Filters");
+	size_t		 i, j;
+	json_t		*f, *v;
+
+	memset(out, 0, sizeof(*out));
+	if (!json_is_array(list))
+		return STATUS_OK;
+	json_array_foreach(list, i, f) {
+		const char	*key = api_string(f, "Key");
+		const json_t	*values = json_object_get(f, "Values");
+		size_t		 k;
+
+		if (i >= 10)
+			break;	/* the field table caps the list at 10 */
+		for (k = 0; key != NULL && k < sizeof(filter_keys) /
+		    sizeof(filter_keys[0]); k++)
+			if (strcmp(key, filter_keys[k]) == 0)
+				break;
+		if (key == NULL || k == sizeof(filter_keys) /
+		    sizeof(filter_keys[0]))
+			return error_set(err, STATUS_VALIDATION, "1 validation "
+			    "error detected: Value '%s' at 'filters.%zu.member.key'"
+			    " failed to satisfy constraint: Member must satisfy "
+			    "enum value set: [description, name, tag-key, "
+			    "tag-value, primary-region, owning-service, all]",
+			    key != NULL ? key : "null", i + 1);
+		if (!json_is_array(values) || json_array_size(values) < 1 ||
+		    json_array_size(values) > 10)
+			return error_set(err, STATUS_VALIDATION, "1 validation "
+			    "error detected: Value at 'filters.%zu.member.values' "
+			    "failed to satisfy constraint: Member must have length "
+			    "between 1 and 10", i + 1);
+		out->filters[i].key = (enum secret_filter_key)k;
+		json_array_foreach(values, j, v) {
+			if (!json_is_string(v))
+				return error_set(err, STATUS_SERIALIZATION,
+				    "Unexpected value type in Filters Values.");
+			if (!filter_value_is_valid(json_string_value(v)))
+				return error_set(err, STATUS_VALIDATION,
+				    "1 validation error detected: Value '%s' at "
+				    "'filters.%zu.member.values' failed to satisfy "
+				    "constraint: Member must satisfy regular "
+				    "expression pattern: "
+				    "^\\!?[a-zA-Z0-9 :_@\\/\\+\\=\\.\\-\\!]*$",
+				    json_string_value(v), i + 1);
+			out->values[i][j] = json_string_value(v);
+		}
+		out->filters[i].values = out->values[i];
+		out->filters[i].value_count = json_array_size(values);
+		out->count = i + 1;
+	}
+	return STATUS_OK;
 }
 
 /* DescribeSecret and ListSecrets entries share most of their shape. */
@@ -387,7 +463,7 @@ description_json(const struct secret_description *d, const char *stages_key)
 			if (v->stage_count == 0)	/* deprecated versions */
 				continue;
 			json_object_set_new(map, v->version_id,
-			    stages_json(v->stages, v->stage_count));
+			    sm_stages_json(v->stages, v->stage_count));
 		}
 		json_object_set_new(o, stages_key, map);
 	}
@@ -424,12 +500,21 @@ op_list_secrets(struct api_call *call, json_t *in, json_t **out,
 
 	memset(&lin, 0, sizeof(lin));
 	memset(&l, 0, sizeof(l));
-	if (api_has(in, "Filters") &&
-	    json_array_size(json_object_get(in, "Filters")) > 0) {
-		st = error_set(err, STATUS_INVALID_REQUEST,
-		    "ListSecrets Filters are not available on this server yet.");
+	const char			*sort_by = api_string(in, "SortBy");
+	struct sm_filters		 filters;
+
+	if (sort_by != NULL && strcmp(sort_by, "created-date") != 0) {
+		st = error_set(err, STATUS_INVALID_PARAMETER, "SortBy %s is not "
+		    "supported by this server; secrets are listed by "
+		    "created-date.", sort_by);
 		goto out;
 	}
+	if ((st = sm_filters_from_json(in, &filters, err)) != STATUS_OK)
+		goto out;
+	lin.filters = filters.filters;
+	lin.filter_count = filters.count;
+	lin.is_descending = api_string(in, "SortOrder") != NULL &&
+	    strcmp(api_string(in, "SortOrder"), "desc") == 0;
 	lin.include_planned_deletion = api_bool(in, "IncludePlannedDeletion",
 	    false);
 	lin.max_results = api_has(in, "MaxResults") ?
@@ -563,6 +648,11 @@ static const struct api_operation operations[] = {
 	OP(PutSecretValue, op_put_secret_value, false),
 	OP(RestoreSecret, op_restore_secret, false),
 	OP(UpdateSecret, op_update_secret, false),
+	OP(UpdateSecretVersionStage, sm_update_secret_version_stage, false),
+	OP(ListSecretVersionIds, sm_list_secret_version_ids, true),
+	OP(TagResource, sm_tag_resource, false),
+	OP(UntagResource, sm_untag_resource, false),
+	OP(BatchGetSecretValue, sm_batch_get_secret_value, true),
 	{ NULL, NULL, NULL, NULL, false },
 };
 

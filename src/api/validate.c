@@ -64,6 +64,45 @@ check_length(struct violations *v, const struct field_spec *f,
 	}
 }
 
+static bool
+enum_contains(const char *set, const char *value)
+{
+	size_t len = strlen(value);
+
+	for (const char *p = set; *p != '\0'; ) {
+		size_t n = strcspn(p, "|");
+
+		if (n == len && strncmp(p, value, len) == 0)
+			return true;
+		p += n;
+		if (*p == '|')
+			p++;
+	}
+	return false;
+}
+
+/* "Member must satisfy enum value set: [asc, desc]" */
+static void
+enum_violation(struct violations *v, const struct field_spec *f,
+    const char *path, const char *value)
+{
+	char	 constraint[512];
+	size_t	 n;
+
+	n = (size_t)snprintf(constraint, sizeof(constraint),
+	    "must satisfy enum value set: [");
+	for (const char *p = f->enum_values; *p != '\0' &&
+	    n + 4 < sizeof(constraint); p++) {
+		if (*p == '|') {
+			constraint[n++] = ',';
+			constraint[n++] = ' ';
+		} else
+			constraint[n++] = *p;
+	}
+	snprintf(constraint + n, sizeof(constraint) - n, "]");
+	violation_add(v, value, true, path, constraint);
+}
+
 static size_t
 utf8_length(const char *s)
 {
@@ -117,9 +156,9 @@ check_tags(const json_t *list, const char *path, struct violations *v,
     struct error *err)
 {
 	static const struct field_spec key_spec = { "Key", FIELD_STRING, 1, 128,
-	    false, false };
+	    false, false, NULL };
 	static const struct field_spec value_spec = { "Value", FIELD_STRING, 0,
-	    256, false, false };
+	    256, false, false, NULL };
 	size_t	 i;
 	json_t	*tag;
 	char	 sub[192];
@@ -182,6 +221,10 @@ api_validate(const json_t *in, const struct field_spec *fields,
 			    json_string_value(value), f->type == FIELD_BLOB ?
 			    base64_decoded_length(json_string_value(value)) :
 			    utf8_length(json_string_value(value)));
+			if (f->enum_values != NULL &&
+			    !enum_contains(f->enum_values, json_string_value(value)))
+				enum_violation(&v, f, path,
+				    json_string_value(value));
 			break;
 		case FIELD_BOOLEAN:
 			if (!json_is_boolean(value))

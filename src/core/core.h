@@ -267,6 +267,17 @@ enum status	 core_secret_list_versions(struct core_request *req,
 enum status	 core_versions_prune(struct core_request *req,
 		    struct store_txn *txn, int64_t secret_id);
 
+/* ---- tags (tags.c) ---- */
+
+/* AWS's tag rules: reserved aws: prefix, unique keys, at most 50. */
+enum status	 core_tags_validate(const struct tag *tags, size_t count,
+		    struct error *err);
+enum status	 core_secret_tag(struct core_request *req, const char *secret_id,
+		    const struct tag *tags, size_t count, struct error *err);
+enum status	 core_secret_untag(struct core_request *req,
+		    const char *secret_id, const char *const *keys, size_t count,
+		    struct error *err);
+
 /* Resolve a SecretId (name, full ARN or partial ARN) inside txn. */
 enum status	 core_secret_resolve(struct core_request *req,
 		    struct store_txn *txn, const char *secret_id,

@@ -371,7 +371,8 @@ core_secret_create(struct core_request *req, const struct secret_create_input *i
 	memset(&rec, 0, sizeof(rec));
 	memset(&existing, 0, sizeof(existing));
 	memset(&version, 0, sizeof(version));
-	if ((st = secret_name_validate(in->name, err)) != STATUS_OK)
+	if ((st = secret_name_validate(in->name, err)) != STATUS_OK ||
+	    (st = core_tags_validate(in->tags, in->tag_count, err)) != STATUS_OK)
 		goto out;
 	if (in->value.is_present &&
 	    (st = token_or_new(in->client_request_token, uuid, &version_id)) !=
@@ -466,7 +467,11 @@ out:
 	return st;
 }
 
-/* The common tail of PutSecretValue and UpdateSecret with a value. */
+/*
+ * The common tail of PutSecretValue and UpdateSecret with a value.  The
+ * first version of a secret always gets AWSCURRENT, whatever labels were
+ * asked for, as AWS documents.
+ */
 static enum status
 secret_write_version(struct core_request *req, struct store_txn *txn,
     struct secret_record *secret, const char *token,
@@ -474,6 +479,7 @@ secret_write_version(struct core_request *req, struct store_txn *txn,
     size_t stage_count, struct secret_write_output *out, struct error *err)
 {
 	struct version_record	 existing;
+	const char		*with_current[21];
 	enum status		 st;
 
 	memset(&existing, 0, sizeof(existing));
@@ -488,10 +494,23 @@ secret_write_version(struct core_request *req, struct store_txn *txn,
 	if (st != STATUS_NOT_FOUND)
 		return st;
 	error_clear(err);
+	if (!core_stages_contain((char *const *)stages, stage_count,
+	    STAGE_CURRENT) && stage_count < 20) {
+		st = store_version_get_by_stage(txn, secret->id, STAGE_CURRENT,
+		    false, &existing);
+		version_record_cleanup(&existing);
+		if (st == STATUS_NOT_FOUND) {
+			memcpy(with_current, stages, stage_count * sizeof(*stages));
+			with_current[stage_count++] = STAGE_CURRENT;
+			stages = with_current;
+		} else if (st != STATUS_OK)
+			return st;
+	}
 	if ((st = version_create(req, txn, secret, token, value, stages,
 	    stage_count, err)) != STATUS_OK)
 		return st;
-	if ((st = store_secret_update(txn, secret)) != STATUS_OK)
+	if ((st = store_secret_update(txn, secret)) != STATUS_OK ||
+	    (st = core_versions_prune(req, txn, secret->id)) != STATUS_OK)
 		return st;
 	return output_fill(out, secret, token, (char *const *)stages,
 	    stage_count);

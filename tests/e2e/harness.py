@@ -82,9 +82,11 @@ def run_sesame(*args, env=None, input=None, timeout=60):
     full_env.pop("SESAME_ROOT_KEY", None)
     if env:
         full_env.update(env)
-    return subprocess.run([str(SESAME_BIN), *[str(a) for a in args]],
-                          env=full_env, input=input, capture_output=True,
-                          text=True, timeout=timeout)
+    r = subprocess.run([str(SESAME_BIN), *[str(a) for a in args]],
+                       env=full_env, input=input, capture_output=True,
+                       text=True, timeout=timeout)
+    check_sanitizer_text(r.stdout + r.stderr, f"sesame {' '.join(map(str, args[:2]))}")
+    return r
 
 
 def parse_key_lines(text):

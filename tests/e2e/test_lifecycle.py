@@ -16,8 +16,9 @@ import time
 import pytest
 from botocore.exceptions import ClientError
 
-from harness import (SESAME_BIN, Creds, DataDir, error_code, expect_client_error,
-                     free_port, parse_key_lines, run_sesame, sesame_init)
+from harness import (SESAME_BIN, Creds, DataDir, check_sanitizer_text, error_code,
+                     expect_client_error, free_port, parse_key_lines, run_sesame,
+                     sesame_init)
 
 
 def mode(path):
@@ -41,7 +42,9 @@ def start_expect_failure(data_dir, *extra, env=None, listen=None, timeout=15):
         out, _ = p.communicate()
         pytest.fail(f"server kept running although it should refuse to start: {cmd}\n"
                     f"{out.decode(errors='replace')[-3000:]}")
-    return p.returncode, out.decode(errors="replace")
+    text = out.decode(errors="replace")
+    check_sanitizer_text(text, "refused server start")
+    return p.returncode, text
 
 
 def account_of(arn):
@@ -262,18 +265,20 @@ def test_sigint_also_stops_the_server(fresh_server):
 # --------------------------------------------------------------------------
 
 def _leaks(data_dir, needles):
+    """(file, label) for each needle found in any file of the data folder
+    (database, WAL, audit logs, ...) except the two key files."""
     found = []
-    for p in sorted(data_dir.iterdir()):
-        if not p.is_file() or p.name in ("credentials", "root.key"):
+    for p in sorted(data_dir.rglob("*")):
+        if not p.is_file() or p.relative_to(data_dir).as_posix() in ("credentials", "root.key"):
             continue
         blob = p.read_bytes()
         for label, needle in needles.items():
             if needle in blob:
-                found.append((p.name, label))
+                found.append((p.relative_to(data_dir).as_posix(), label))
     return found
 
 
-def test_database_files_contain_no_secret_value_or_key(init_data_dir, make_server):
+def test_data_folder_files_contain_no_secret_value_or_key(init_data_dir, make_server):
     dd = init_data_dir()
     srv = make_server(dd)
     sm = srv.client()
@@ -294,8 +299,11 @@ def test_database_files_contain_no_secret_value_or_key(init_data_dir, make_serve
     sm.update_secret(SecretId="s2", SecretString=values["updated"])
     sm.create_secret(Name="s5", SecretString=values["string"] + "-deleted")
     sm.delete_secret(SecretId="s5")
+    password = sm.get_random_password(PasswordLength=48)["RandomPassword"]
+    files = sorted(p.relative_to(dd.path).as_posix() for p in dd.path.rglob("*") if p.is_file())
+    assert "sesame.db" in files
 
-    needles = {}
+    needles = {"random-password": password.encode()}
     for label, v in values.items():
         raw = v.encode()
         needles[label] = raw[:40] if len(raw) > 40 else raw
