@@ -267,6 +267,16 @@ enum status	 core_secret_list_versions(struct core_request *req,
 enum status	 core_versions_prune(struct core_request *req,
 		    struct store_txn *txn, int64_t secret_id);
 
+/* ---- the purge of secrets whose recovery window ended (deletion.c) ---- */
+
+typedef void (*core_purged_fn)(void *arg, const struct secret_record *secret,
+    int64_t now_ms);
+
+/* Remove every secret whose deletion date is at or before now_ms; call
+ * on_purged (may be NULL) for each after its removal is durable. */
+enum status	 core_purge_due(const struct core_env *env, int64_t now_ms,
+		    core_purged_fn on_purged, void *arg, size_t *purged);
+
 /* ---- tags (tags.c) ---- */
 
 /* AWS's tag rules: reserved aws: prefix, unique keys, at most 50. */

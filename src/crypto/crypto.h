@@ -174,4 +174,21 @@ enum status	 base64_encode(const unsigned char *in, size_t len, char **out);
 enum status	 base64_decode_secret(const char *in, size_t in_len,
 		    struct secret_buf **out);
 
+/* ---- derived keys and MACs (derive.c) ---- */
+
+#define CRYPTO_MAC_LEN		32	/* HMAC-SHA256 */
+
+/* A 32-byte key for one purpose: HKDF-SHA256 of the root key, salt
+ * "sesame-derive-v1", info label (e.g. "sesame audit hmac v1").  The same
+ * root key and label always give the same key.  STATUS_NO_MEMORY or
+ * STATUS_INTERNAL on failure. */
+enum status	 root_key_derive(const struct secret_buf *root_key,
+		    const char *label, struct secret_buf **out);
+/* HMAC-SHA256 of data under key.  STATUS_INTERNAL on failure. */
+enum status	 key_mac(const struct secret_buf *key, const void *data,
+		    size_t len, unsigned char out[CRYPTO_MAC_LEN]);
+/* Whether expected is the HMAC of data under key (constant time). */
+bool		 key_mac_verify(const struct secret_buf *key, const void *data,
+		    size_t len, const unsigned char expected[CRYPTO_MAC_LEN]);
+
 #endif

@@ -41,6 +41,9 @@ const struct config_option config_options[] = {
 	OPT("test-clock-offset-seconds", CONFIG_INTEGER,
 	    test_clock_offset_seconds, "0", -3153600000LL, 3153600000LL,
 	    "tests only: shift the server's clock by this many seconds"),
+	OPT("purge-interval-seconds", CONFIG_INTEGER, purge_interval_seconds,
+	    "60", 1, 86400, "how often secrets past their recovery window are "
+	    "removed (also once at start)"),
 	OPT("allow-insecure-remote", CONFIG_BOOLEAN, allow_insecure_remote, "false",
 	    0, 0, "allow plain HTTP on a non-loopback address"),
 	{ NULL, 0, 0, NULL, 0, 0, NULL },

@@ -29,6 +29,7 @@ struct config {
 	int64_t		 max_clock_skew_seconds;
 	int64_t		 idle_timeout_seconds;
 	int64_t		 test_clock_offset_seconds;
+	int64_t		 purge_interval_seconds;
 	bool		 allow_insecure_remote;
 };
 

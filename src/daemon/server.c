@@ -17,6 +17,7 @@
 #include "api/api.h"
 #include "common/log.h"
 #include "daemon/daemon.h"
+#include "daemon/maintenance.h"
 #include "http/http.h"
 
 static void
@@ -102,6 +103,7 @@ cmd_server(int argc, char **argv)
 	struct api_env		 env;
 	struct http_server_config hcfg;
 	struct http_server	*http = NULL;
+	struct maintenance	*jobs = NULL;
 	struct error		 err;
 	enum log_level		 level;
 	sigset_t		 signals;
@@ -174,6 +176,12 @@ cmd_server(int argc, char **argv)
 		log_warn("test clock offset of %lld seconds in effect",
 		    (long long)cfg.test_clock_offset_seconds);
 
+	if (maintenance_start(&env, (unsigned)cfg.purge_interval_seconds,
+	    &jobs) != STATUS_OK) {
+		fprintf(stderr, "sesame: cannot start the background jobs\n");
+		goto out;
+	}
+
 	memset(&hcfg, 0, sizeof(hcfg));
 	hcfg.host = host;
 	hcfg.port = port;
@@ -202,6 +210,7 @@ cmd_server(int argc, char **argv)
 	rc = 0;
 out:
 	http_server_stop(http);
+	maintenance_stop(jobs);
 	audit_close(env.audit);
 	sigv4_cache_free(env.sigv4_cache);
 	data_dir_close(&env.core);

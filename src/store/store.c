@@ -300,6 +300,15 @@ store_secret_list(struct store_txn *txn, const struct store_list_query *q,
 	return txn->backend->secret_list(txn->handle, q, out, count);
 }
 
+enum status
+store_secret_list_due(struct store_txn *txn, int64_t now_ms, size_t limit,
+    struct secret_record **out, size_t *count)
+{
+	STORE_REQUIRE(txn != NULL && out != NULL && count != NULL);
+	return txn->backend->secret_list_due(txn->handle, now_ms, limit, out,
+	    count);
+}
+
 /* ---- tags ---- */
 
 enum status

@@ -168,6 +168,10 @@ struct store_list_query {
 enum status	 store_secret_list(struct store_txn *txn,
 		    const struct store_list_query *q, struct secret_record **out,
 		    size_t *count);
+/* Secrets of any account whose deletion date is at or before now_ms, oldest
+ * first, at most limit of them. */
+enum status	 store_secret_list_due(struct store_txn *txn, int64_t now_ms,
+		    size_t limit, struct secret_record **out, size_t *count);
 void		 secret_record_cleanup(struct secret_record *rec);
 void		 secret_records_free(struct secret_record *recs, size_t count);
 
@@ -262,6 +266,8 @@ struct store_backend {
 	enum status	(*secret_update)(void *, const struct secret_record *);
 	enum status	(*secret_delete)(void *, int64_t);
 	enum status	(*secret_list)(void *, const struct store_list_query *,
+			    struct secret_record **, size_t *);
+	enum status	(*secret_list_due)(void *, int64_t, size_t,
 			    struct secret_record **, size_t *);
 	enum status	(*tags_put)(void *, int64_t, const struct tag *, size_t);
 	enum status	(*tags_get)(void *, int64_t, struct tag **, size_t *);

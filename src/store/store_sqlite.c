@@ -179,6 +179,7 @@ enum stmt_id {
 	STMT_SECRET_DELETE,
 	STMT_SECRET_LIST,
 	STMT_SECRET_LIST_DESC,
+	STMT_SECRET_LIST_DUE,
 	STMT_TAGS_CLEAR,
 	STMT_TAG_INSERT,
 	STMT_TAGS_GET,
@@ -266,6 +267,10 @@ static const char *const stmt_sql[STMT__COUNT] = {
 	    "SELECT " SECRET_COLUMNS " FROM secrets "
 	    "WHERE account_id = ?1 AND region = ?2 AND id > ?3 "
 	    "AND (?4 OR deleted_at = 0) ORDER BY id LIMIT ?5",
+	[STMT_SECRET_LIST_DUE] =
+	    "SELECT " SECRET_COLUMNS " FROM secrets "
+	    "WHERE deleted_at != 0 AND deletion_date <= ?1 "
+	    "ORDER BY deletion_date, id LIMIT ?2",
 	[STMT_SECRET_LIST_DESC] =
 	    "SELECT " SECRET_COLUMNS " FROM secrets "
 	    "WHERE account_id = ?1 AND region = ?2 AND id < ?3 "
@@ -1370,28 +1375,15 @@ store_sqlite_secret_delete(void *txn, int64_t secret_id)
 	return sqlite3_changes(c->db) == 0 ? STATUS_NOT_FOUND : STATUS_OK;
 }
 
+/* Step s to the end, collecting the secret rows. */
 static enum status
-store_sqlite_secret_list(void *txn, const struct store_list_query *q,
+secret_rows_collect(struct sqlite_conn *c, sqlite3_stmt *s, int rc,
     struct secret_record **out, size_t *count)
 {
-	struct sqlite_conn *c = txn;
 	struct secret_record *recs = NULL, *grown;
-	sqlite3_stmt	*s = NULL;
 	size_t		 n = 0, cap = 0;
-	int64_t		 limit;
 	enum status	 st;
-	int		 rc;
 
-	limit = q->limit > (uint64_t)INT64_MAX ? INT64_MAX : (int64_t)q->limit;
-	if ((st = txn_stmt(c, q->is_descending ? STMT_SECRET_LIST_DESC :
-	    STMT_SECRET_LIST, &s)) != STATUS_OK)
-		goto out;
-	rc = bind_text(s, 1, q->account_id, SQLITE_OK);
-	rc = bind_text(s, 2, q->region, rc);
-	rc = bind_int64(s, 3, q->is_descending && q->after_id == 0 ? INT64_MAX :
-	    q->after_id, rc);
-	rc = bind_int64(s, 4, q->include_deleted, rc);
-	rc = bind_int64(s, 5, limit, rc);
 	while (rc == SQLITE_OK && (rc = sqlite3_step(s)) == SQLITE_ROW) {
 		if (n == cap) {
 			cap = cap == 0 ? 16 : cap * 2;
@@ -1420,6 +1412,46 @@ out:
 	stmt_reset(s);
 	secret_records_free(recs, n);
 	return st;
+}
+
+static enum status
+store_sqlite_secret_list(void *txn, const struct store_list_query *q,
+    struct secret_record **out, size_t *count)
+{
+	struct sqlite_conn *c = txn;
+	sqlite3_stmt	*s = NULL;
+	int64_t		 limit;
+	enum status	 st;
+	int		 rc;
+
+	limit = q->limit > (uint64_t)INT64_MAX ? INT64_MAX : (int64_t)q->limit;
+	if ((st = txn_stmt(c, q->is_descending ? STMT_SECRET_LIST_DESC :
+	    STMT_SECRET_LIST, &s)) != STATUS_OK)
+		return st;
+	rc = bind_text(s, 1, q->account_id, SQLITE_OK);
+	rc = bind_text(s, 2, q->region, rc);
+	rc = bind_int64(s, 3, q->is_descending && q->after_id == 0 ? INT64_MAX :
+	    q->after_id, rc);
+	rc = bind_int64(s, 4, q->include_deleted, rc);
+	rc = bind_int64(s, 5, limit, rc);
+	return secret_rows_collect(c, s, rc, out, count);
+}
+
+static enum status
+store_sqlite_secret_list_due(void *txn, int64_t now_ms, size_t limit,
+    struct secret_record **out, size_t *count)
+{
+	struct sqlite_conn *c = txn;
+	sqlite3_stmt	*s = NULL;
+	enum status	 st;
+	int		 rc;
+
+	if ((st = txn_stmt(c, STMT_SECRET_LIST_DUE, &s)) != STATUS_OK)
+		return st;
+	rc = bind_int64(s, 1, now_ms, SQLITE_OK);
+	rc = bind_int64(s, 2, limit > (size_t)INT64_MAX ? INT64_MAX :
+	    (int64_t)limit, rc);
+	return secret_rows_collect(c, s, rc, out, count);
 }
 
 /* ---- tags ---- */
@@ -1797,6 +1829,7 @@ const struct store_backend store_backend_sqlite = {
 	.secret_update = store_sqlite_secret_update,
 	.secret_delete = store_sqlite_secret_delete,
 	.secret_list = store_sqlite_secret_list,
+	.secret_list_due = store_sqlite_secret_list_due,
 	.tags_put = store_sqlite_tags_put,
 	.tags_get = store_sqlite_tags_get,
 	.version_insert = store_sqlite_version_insert,
