@@ -158,6 +158,7 @@ op_create_secret(struct api_call *call, json_t *in, json_t **out,
 	struct secret_create_input	 cin;
 	struct secret_write_output	 w;
 	struct tag			*tags = NULL;
+	struct replica_input		*replicas = NULL;
 	enum status			 st;
 
 	memset(&cin, 0, sizeof(cin));
@@ -166,12 +167,13 @@ op_create_secret(struct api_call *call, json_t *in, json_t **out,
 	    (st = token_required(in, &cin.value, err)) != STATUS_OK ||
 	    (st = tags_from_json(in, &tags, &cin.tag_count, err)) != STATUS_OK)
 		goto out;
-	if (api_has(in, "AddReplicaRegions")) {
-		st = error_set(err, STATUS_INVALID_REQUEST,
-		    "Replication to other regions is not available on this "
-		    "server yet.");
+	if ((st = sm_replicas_from_json(json_object_get(in,
+	    "AddReplicaRegions"), &replicas, &cin.replica_count, err)) !=
+	    STATUS_OK)
 		goto out;
-	}
+	cin.replicas = replicas;
+	cin.force_overwrite_replica = api_bool(in, "ForceOverwriteReplicaSecret",
+	    false);
 	cin.name = api_string(in, "Name");
 	cin.description = api_string(in, "Description");
 	cin.kms_key_id = api_string(in, "KmsKeyId");
@@ -181,10 +183,16 @@ op_create_secret(struct api_call *call, json_t *in, json_t **out,
 	cin.tags = tags;
 	if ((st = core_secret_create(&call->core, &cin, &w, err)) != STATUS_OK)
 		goto out;
-	if ((*out = write_output_json(&w, false)) == NULL)
+	if ((*out = write_output_json(&w, false)) == NULL) {
 		st = STATUS_NO_MEMORY;
+		goto out;
+	}
+	if (cin.replica_count > 0)
+		json_object_set_new(*out, "ReplicationStatus",
+		    sm_replication_status_json(w.replicas, w.replica_count));
 out:
 	secret_buf_free(cin.value.value);
+	free(replicas);
 	free(tags);
 	secret_write_output_cleanup(&w);
 	return st;
@@ -468,6 +476,17 @@ description_json(const struct secret_description *d, const char *stages_key)
 		json_object_set_new(o, stages_key, map);
 	}
 	json_object_set_new(o, "CreatedDate", api_timestamp(s->created_at));
+	if (s->primary_arn != NULL) {
+		struct arn_parts parts;
+
+		if (arn_parse(s->primary_arn, &parts) == STATUS_OK)
+			json_object_set_new(o, "PrimaryRegion",
+			    json_string(parts.region));
+	} else if (d->replica_count > 0) {
+		json_object_set_new(o, "PrimaryRegion", json_string(s->region));
+		json_object_set_new(o, "ReplicationStatus",
+		    sm_replication_status_json(d->replicas, d->replica_count));
+	}
 	return o;
 }
 
@@ -653,6 +672,10 @@ static const struct api_operation operations[] = {
 	OP(TagResource, sm_tag_resource, false),
 	OP(UntagResource, sm_untag_resource, false),
 	OP(BatchGetSecretValue, sm_batch_get_secret_value, true),
+	OP(ReplicateSecretToRegions, sm_replicate_secret_to_regions, false),
+	OP(RemoveRegionsFromReplication, sm_remove_regions_from_replication,
+	    false),
+	OP(StopReplicationToReplica, sm_stop_replication_to_replica, false),
 	{ NULL, NULL, NULL, NULL, false },
 };
 

@@ -22,6 +22,19 @@ enum status	 sm_untag_resource(struct api_call *, json_t *, json_t **,
 enum status	 sm_batch_get_secret_value(struct api_call *, json_t *,
 		    json_t **, struct error *);
 
+/* secretsmanager_replication.c */
+enum status	 sm_replicate_secret_to_regions(struct api_call *, json_t *,
+		    json_t **, struct error *);
+enum status	 sm_remove_regions_from_replication(struct api_call *, json_t *,
+		    json_t **, struct error *);
+enum status	 sm_stop_replication_to_replica(struct api_call *, json_t *,
+		    json_t **, struct error *);
+/* AddReplicaRegions into an array the caller frees (strings borrowed). */
+enum status	 sm_replicas_from_json(const json_t *list,
+		    struct replica_input **out, size_t *count, struct error *err);
+json_t		*sm_replication_status_json(const struct replica_record *rows,
+		    size_t count);
+
 /* secretsmanager.c */
 json_t		*sm_stages_json(char *const *stages, size_t count);
 /* SecretString or SecretBinary (base64) of a plaintext into o. */

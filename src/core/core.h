@@ -93,6 +93,11 @@ struct secret_value_input {
 	struct secret_buf	*value;		/* borrowed */
 };
 
+struct replica_input {
+	const char	*region;
+	const char	*kms_key_id;		/* NULL: the region's default */
+};
+
 struct secret_create_input {
 	const char		*name;
 	const char		*description;	/* NULL: none */
@@ -101,6 +106,9 @@ struct secret_create_input {
 	struct secret_value_input value;
 	const struct tag	*tags;
 	size_t			 tag_count;
+	const struct replica_input *replicas;	/* AddReplicaRegions */
+	size_t			 replica_count;
+	bool			 force_overwrite_replica;
 };
 
 struct secret_write_output {
@@ -109,6 +117,8 @@ struct secret_write_output {
 	char	*version_id;		/* NULL when no version was written */
 	char	**stages;		/* labels on that version */
 	size_t	 stage_count;
+	struct replica_record *replicas;	/* CreateSecret with replicas */
+	size_t	 replica_count;
 };
 
 void		 secret_write_output_cleanup(struct secret_write_output *out);
@@ -161,6 +171,8 @@ struct secret_description {
 	size_t			 tag_count;
 	struct version_record	*versions;	/* newest first, without blobs */
 	size_t			 version_count;
+	struct replica_record	*replicas;	/* of a primary; NULL otherwise */
+	size_t			 replica_count;
 };
 
 void		 secret_description_cleanup(struct secret_description *d);
@@ -266,6 +278,40 @@ enum status	 core_secret_list_versions(struct core_request *req,
  * than 24 hours. */
 enum status	 core_versions_prune(struct core_request *req,
 		    struct store_txn *txn, int64_t secret_id);
+
+/* ---- replication to other regions (replication.c) ---- */
+
+struct replication_output {
+	char			*arn;
+	struct replica_record	*replicas;
+	size_t			 replica_count;
+};
+
+void		 replication_output_cleanup(struct replication_output *out);
+enum status	 core_secret_replicate(struct core_request *req,
+		    const char *secret_id, const struct replica_input *regions,
+		    size_t count, bool overwrite, struct replication_output *out,
+		    struct error *err);
+enum status	 core_secret_remove_regions(struct core_request *req,
+		    const char *secret_id, const char *const *regions,
+		    size_t count, struct replication_output *out,
+		    struct error *err);
+/* Promote a replica (named in its own region) to a standalone secret. */
+enum status	 core_secret_stop_replication(struct core_request *req,
+		    const char *secret_id, char **arn, struct error *err);
+/* Inside a write transaction: bring every replica of primary up to date;
+ * add replicas (creating them). */
+enum status	 core_replicas_sync(struct core_request *req,
+		    struct store_txn *txn, const struct secret_record *primary,
+		    struct error *err);
+enum status	 core_replicas_add(struct core_request *req,
+		    struct store_txn *txn, const struct secret_record *primary,
+		    const struct replica_input *regions, size_t count,
+		    bool overwrite, struct error *err);
+/* InvalidRequestException when secret is a replica (writes go to the
+ * primary's region); STATUS_OK otherwise. */
+enum status	 core_replica_write_error(struct core_request *req,
+		    const struct secret_record *secret, struct error *err);
 
 /* ---- the purge of secrets whose recovery window ended (deletion.c) ---- */
 

@@ -124,8 +124,14 @@ value_match(const struct secret_description *d, enum secret_filter_key key,
 			if (prefix_match(d->tags[i].value, value, false))
 				return true;
 		return false;
-	case SECRET_FILTER_PRIMARY_REGION:
+	case SECRET_FILTER_PRIMARY_REGION: {
+		struct arn_parts parts;
+
+		if (d->secret.primary_arn != NULL &&
+		    arn_parse(d->secret.primary_arn, &parts) == STATUS_OK)
+			return prefix_match(parts.region, value, false);
 		return prefix_match(d->secret.region, value, false);
+	}
 	case SECRET_FILTER_OWNING_SERVICE:
 		return false;		/* no secret here is service-owned */
 	case SECRET_FILTER_ALL:

@@ -37,6 +37,7 @@ secret_write_output_cleanup(struct secret_write_output *out)
 	for (size_t i = 0; i < out->stage_count; i++)
 		free(out->stages[i]);
 	free(out->stages);
+	replica_records_free(out->replicas, out->replica_count);
 	memset(out, 0, sizeof(*out));
 }
 
@@ -55,6 +56,7 @@ secret_description_cleanup(struct secret_description *d)
 	secret_record_cleanup(&d->secret);
 	tags_free(d->tags, d->tag_count);
 	version_records_free(d->versions, d->version_count);
+	replica_records_free(d->replicas, d->replica_count);
 	memset(d, 0, sizeof(*d));
 }
 
@@ -452,6 +454,12 @@ core_secret_create(struct core_request *req, const struct secret_create_input *i
 		    current, 1, err)) != STATUS_OK)
 			goto out;
 	}
+	if (in->replica_count > 0 &&
+	    ((st = core_replicas_add(req, txn, &rec, in->replicas,
+	    in->replica_count, in->force_overwrite_replica, err)) != STATUS_OK ||
+	    (st = store_replica_list(txn, rec.id, &out->replicas,
+	    &out->replica_count)) != STATUS_OK))
+		goto out;
 	if ((st = store_commit(txn)) != STATUS_OK) {
 		txn = NULL;
 		goto out;
@@ -536,10 +544,13 @@ core_secret_put_value(struct core_request *req,
 		st = core_deleted_secret_error(req, err);
 		goto out;
 	}
+	if ((st = core_replica_write_error(req, &secret, err)) != STATUS_OK)
+		goto out;
 	if ((st = secret_write_version(req, txn, &secret,
 	    in->client_request_token, &in->value,
 	    in->stages != NULL ? in->stages : current,
-	    in->stages != NULL ? in->stage_count : 1, out, err)) != STATUS_OK)
+	    in->stages != NULL ? in->stage_count : 1, out, err)) != STATUS_OK ||
+	    (st = core_replicas_sync(req, txn, &secret, err)) != STATUS_OK)
 		goto out;
 	st = store_commit(txn);
 	txn = NULL;
@@ -577,6 +588,8 @@ core_secret_update(struct core_request *req,
 		st = core_deleted_secret_error(req, err);
 		goto out;
 	}
+	if ((st = core_replica_write_error(req, &secret, err)) != STATUS_OK)
+		goto out;
 	if (in->has_description) {
 		free(secret.description);
 		if ((secret.description = strdup_or_null(in->description)) ==
@@ -613,6 +626,8 @@ core_secret_update(struct core_request *req,
 		    (st = output_fill(out, &secret, NULL, NULL, 0)) != STATUS_OK)
 			goto out;
 	}
+	if ((st = core_replicas_sync(req, txn, &secret, err)) != STATUS_OK)
+		goto out;
 	st = store_commit(txn);
 	txn = NULL;
 out:
@@ -730,6 +745,10 @@ core_description_load(struct store_txn *txn, struct secret_description *d)
 	if ((st = store_tags_get(txn, d->secret.id, &d->tags, &d->tag_count)) !=
 	    STATUS_OK)
 		return st;
+	if (d->secret.primary_arn == NULL &&
+	    (st = store_replica_list(txn, d->secret.id, &d->replicas,
+	    &d->replica_count)) != STATUS_OK)
+		return st;
 	return store_version_list(txn, d->secret.id, &d->versions,
 	    &d->version_count);
 }
@@ -764,6 +783,8 @@ core_secret_delete(struct core_request *req, const struct secret_delete_input *i
 	struct store_txn	*txn = NULL;
 	struct secret_record	 secret;
 	struct secret_delete_output result;
+	struct replica_record	*replicas = NULL;
+	size_t			 replica_count = 0;
 	enum status		 st;
 
 	memset(&secret, 0, sizeof(secret));
@@ -773,6 +794,18 @@ core_secret_delete(struct core_request *req, const struct secret_delete_input *i
 	if ((st = core_secret_load(req, txn, in->secret_id, &secret, err)) !=
 	    STATUS_OK)
 		goto out;
+	if ((st = core_replica_write_error(req, &secret, err)) != STATUS_OK)
+		goto out;
+	if ((st = store_replica_list(txn, secret.id, &replicas,
+	    &replica_count)) != STATUS_OK)
+		goto out;
+	if (replica_count > 0) {
+		st = error_set(err, STATUS_INVALID_REQUEST, "You can't delete "
+		    "secret %s because it's replicated to other Regions. Remove "
+		    "the replicas with RemoveRegionsFromReplication first.",
+		    secret.name);
+		goto out;
+	}
 	if (in->force_delete_without_recovery) {
 		if ((st = store_secret_delete(txn, secret.id)) != STATUS_OK)
 			goto out;
@@ -807,6 +840,7 @@ core_secret_delete(struct core_request *req, const struct secret_delete_input *i
 	memset(&result, 0, sizeof(result));
 out:
 	store_rollback(txn);
+	replica_records_free(replicas, replica_count);
 	secret_record_cleanup(&secret);
 	secret_delete_output_cleanup(&result);
 	return st;
@@ -826,6 +860,8 @@ core_secret_restore(struct core_request *req, const char *secret_id,
 	if ((st = store_begin(req->env->store, true, &txn)) != STATUS_OK)
 		goto out;
 	if ((st = core_secret_load(req, txn, secret_id, &secret, err)) != STATUS_OK)
+		goto out;
+	if ((st = core_replica_write_error(req, &secret, err)) != STATUS_OK)
 		goto out;
 	if (secret.deleted_at != 0) {
 		secret.deleted_at = 0;

@@ -86,6 +86,8 @@ core_secret_update_stage(struct core_request *req,
 	if ((st = core_secret_load(req, txn, in->secret_id, &secret, err)) !=
 	    STATUS_OK)
 		goto out;
+	if ((st = core_replica_write_error(req, &secret, err)) != STATUS_OK)
+		goto out;
 	if (secret.deleted_at != 0) {
 		st = core_deleted_secret_error(req, err);
 		goto out;
@@ -143,7 +145,8 @@ core_secret_update_stage(struct core_request *req,
 	}
 	secret.last_changed_at = req->now_ms;
 	if ((st = store_secret_update(txn, &secret)) != STATUS_OK ||
-	    (st = core_versions_prune(req, txn, secret.id)) != STATUS_OK)
+	    (st = core_versions_prune(req, txn, secret.id)) != STATUS_OK ||
+	    (st = core_replicas_sync(req, txn, &secret, err)) != STATUS_OK)
 		goto out;
 	if ((st = store_commit(txn)) != STATUS_OK) {
 		txn = NULL;

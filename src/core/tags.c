@@ -53,6 +53,8 @@ tags_change(struct core_request *req, const char *secret_id,
 	if ((st = core_secret_load(req, txn, secret_id, &secret, err)) !=
 	    STATUS_OK)
 		goto out;
+	if ((st = core_replica_write_error(req, &secret, err)) != STATUS_OK)
+		goto out;
 	if (secret.deleted_at != 0) {
 		st = core_deleted_secret_error(req, err);
 		goto out;
@@ -82,7 +84,8 @@ tags_change(struct core_request *req, const char *secret_id,
 	if ((st = store_tags_put(txn, secret.id, merged, n)) != STATUS_OK)
 		goto out;
 	secret.last_changed_at = req->now_ms;
-	if ((st = store_secret_update(txn, &secret)) != STATUS_OK)
+	if ((st = store_secret_update(txn, &secret)) != STATUS_OK ||
+	    (st = core_replicas_sync(req, txn, &secret, err)) != STATUS_OK)
 		goto out;
 	st = store_commit(txn);
 	txn = NULL;

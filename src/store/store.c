@@ -309,6 +309,46 @@ store_secret_list_due(struct store_txn *txn, int64_t now_ms, size_t limit,
 	    count);
 }
 
+/* ---- replicas ---- */
+
+enum status
+store_replica_put(struct store_txn *txn, const struct replica_record *rec)
+{
+	STORE_REQUIRE(txn != NULL && rec != NULL && rec->region != NULL &&
+	    rec->status != NULL);
+	return txn->backend->replica_put(txn->handle, rec);
+}
+
+enum status
+store_replica_list(struct store_txn *txn, int64_t secret_id,
+    struct replica_record **out, size_t *count)
+{
+	STORE_REQUIRE(txn != NULL && out != NULL && count != NULL);
+	return txn->backend->replica_list(txn->handle, secret_id, out, count);
+}
+
+enum status
+store_replica_delete(struct store_txn *txn, int64_t secret_id,
+    const char *region)
+{
+	STORE_REQUIRE(txn != NULL && region != NULL);
+	return txn->backend->replica_delete(txn->handle, secret_id, region);
+}
+
+void
+replica_records_free(struct replica_record *recs, size_t count)
+{
+	if (recs == NULL)
+		return;
+	for (size_t i = 0; i < count; i++) {
+		free(recs[i].region);
+		free(recs[i].kms_key_id);
+		free(recs[i].status);
+		free(recs[i].status_message);
+	}
+	free(recs);
+}
+
 /* ---- tags ---- */
 
 enum status
@@ -438,6 +478,7 @@ secret_record_cleanup(struct secret_record *rec)
 	free(rec->arn);
 	free(rec->description);
 	free(rec->kms_key_id);
+	free(rec->primary_arn);
 	memset(rec, 0, sizeof(*rec));
 }
 

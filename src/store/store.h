@@ -130,6 +130,7 @@ struct secret_record {
 	int64_t		 last_accessed_at;	/* day granularity; 0: never */
 	int64_t		 deleted_at;		/* 0: not scheduled for deletion */
 	int64_t		 deletion_date;		/* when the purge may remove it */
+	char		*primary_arn;		/* a replica's primary; else NULL */
 };
 
 struct tag {
@@ -174,6 +175,27 @@ enum status	 store_secret_list_due(struct store_txn *txn, int64_t now_ms,
 		    size_t limit, struct secret_record **out, size_t *count);
 void		 secret_record_cleanup(struct secret_record *rec);
 void		 secret_records_free(struct secret_record *recs, size_t count);
+
+/* ---- replicas: rows on a primary secret, one per replica region ---- */
+
+struct replica_record {
+	int64_t		 secret_id;		/* the primary */
+	char		*region;
+	char		*kms_key_id;		/* NULL: that region's default */
+	char		*status;		/* InSync, Failed, InProgress */
+	char		*status_message;	/* NULL: none */
+	int64_t		 created_at;
+};
+
+/* Insert or replace the row (secret_id, region). */
+enum status	 store_replica_put(struct store_txn *txn,
+		    const struct replica_record *rec);
+/* Rows of a primary in region order; free with replica_records_free. */
+enum status	 store_replica_list(struct store_txn *txn, int64_t secret_id,
+		    struct replica_record **out, size_t *count);
+enum status	 store_replica_delete(struct store_txn *txn, int64_t secret_id,
+		    const char *region);
+void		 replica_records_free(struct replica_record *recs, size_t count);
 
 /* Replace the secret's tags with tags[0..count); all or nothing.
  * STATUS_EXISTS when a key repeats, STATUS_NOT_FOUND when the secret does
@@ -269,6 +291,10 @@ struct store_backend {
 			    struct secret_record **, size_t *);
 	enum status	(*secret_list_due)(void *, int64_t, size_t,
 			    struct secret_record **, size_t *);
+	enum status	(*replica_put)(void *, const struct replica_record *);
+	enum status	(*replica_list)(void *, int64_t, struct replica_record **,
+			    size_t *);
+	enum status	(*replica_delete)(void *, int64_t, const char *);
 	enum status	(*tags_put)(void *, int64_t, const struct tag *, size_t);
 	enum status	(*tags_get)(void *, int64_t, struct tag **, size_t *);
 	enum status	(*version_insert)(void *, const struct version_record *);

@@ -141,6 +141,19 @@ static const char *const store_sqlite_migrations[] = {
 	"  value		TEXT NOT NULL,"
 	"  PRIMARY KEY (secret_id, key)"
 	");",
+
+	/* 2: replication to other regions */
+	"ALTER TABLE secrets ADD COLUMN primary_arn TEXT;"
+	"CREATE TABLE secret_replicas ("
+	"  secret_id	INTEGER NOT NULL"
+	"      REFERENCES secrets (id) ON DELETE CASCADE,"
+	"  region		TEXT NOT NULL,"
+	"  kms_key_id	TEXT,"
+	"  status		TEXT NOT NULL,"
+	"  status_message	TEXT,"
+	"  created_at	INTEGER NOT NULL,"
+	"  PRIMARY KEY (secret_id, region)"
+	");",
 };
 
 #define STORE_SQLITE_SCHEMA_VERSION \
@@ -180,6 +193,9 @@ enum stmt_id {
 	STMT_SECRET_LIST,
 	STMT_SECRET_LIST_DESC,
 	STMT_SECRET_LIST_DUE,
+	STMT_REPLICA_PUT,
+	STMT_REPLICA_LIST,
+	STMT_REPLICA_DELETE,
 	STMT_TAGS_CLEAR,
 	STMT_TAG_INSERT,
 	STMT_TAGS_GET,
@@ -197,7 +213,7 @@ enum stmt_id {
 #define SECRET_COLUMNS							\
 	"id, account_id, region, name, arn, description, kms_key_id, "	\
 	"created_at, last_changed_at, last_accessed_at, deleted_at, "	\
-	"deletion_date"
+	"deletion_date, primary_arn"
 
 /* ?3 chooses whether the sealed value is read at all. */
 #define VERSION_COLUMNS(p)						\
@@ -251,8 +267,8 @@ static const char *const stmt_sql[STMT__COUNT] = {
 	[STMT_SECRET_INSERT] =
 	    "INSERT INTO secrets (account_id, region, name, arn, description, "
 	    "kms_key_id, created_at, last_changed_at, last_accessed_at, "
-	    "deleted_at, deletion_date) "
-	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+	    "deleted_at, deletion_date, primary_arn) "
+	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
 	[STMT_SECRET_GET_BY_NAME] =
 	    "SELECT " SECRET_COLUMNS " FROM secrets "
 	    "WHERE account_id = ?1 AND region = ?2 AND name = ?3",
@@ -261,7 +277,7 @@ static const char *const stmt_sql[STMT__COUNT] = {
 	[STMT_SECRET_UPDATE] =
 	    "UPDATE secrets SET description = ?2, kms_key_id = ?3, "
 	    "last_changed_at = ?4, last_accessed_at = ?5, deleted_at = ?6, "
-	    "deletion_date = ?7 WHERE id = ?1",
+	    "deletion_date = ?7, primary_arn = ?8 WHERE id = ?1",
 	[STMT_SECRET_DELETE] = "DELETE FROM secrets WHERE id = ?1",
 	[STMT_SECRET_LIST] =
 	    "SELECT " SECRET_COLUMNS " FROM secrets "
@@ -271,6 +287,15 @@ static const char *const stmt_sql[STMT__COUNT] = {
 	    "SELECT " SECRET_COLUMNS " FROM secrets "
 	    "WHERE deleted_at != 0 AND deletion_date <= ?1 "
 	    "ORDER BY deletion_date, id LIMIT ?2",
+	[STMT_REPLICA_PUT] =
+	    "INSERT OR REPLACE INTO secret_replicas (secret_id, region, "
+	    "kms_key_id, status, status_message, created_at) "
+	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+	[STMT_REPLICA_LIST] =
+	    "SELECT region, kms_key_id, status, status_message, created_at "
+	    "FROM secret_replicas WHERE secret_id = ?1 ORDER BY region",
+	[STMT_REPLICA_DELETE] =
+	    "DELETE FROM secret_replicas WHERE secret_id = ?1 AND region = ?2",
 	[STMT_SECRET_LIST_DESC] =
 	    "SELECT " SECRET_COLUMNS " FROM secrets "
 	    "WHERE account_id = ?1 AND region = ?2 AND id < ?3 "
@@ -1265,6 +1290,8 @@ secret_from_row(sqlite3_stmt *s, struct secret_record *out)
 	rec.last_accessed_at = sqlite3_column_int64(s, 9);
 	rec.deleted_at = sqlite3_column_int64(s, 10);
 	rec.deletion_date = sqlite3_column_int64(s, 11);
+	if ((st = column_text(s, 12, &rec.primary_arn)) != STATUS_OK)
+		goto out;
 	*out = rec;
 	memset(&rec, 0, sizeof(rec));
 out:
@@ -1293,6 +1320,7 @@ store_sqlite_secret_insert(void *txn, struct secret_record *rec)
 	rc = bind_int64(s, 9, rec->last_accessed_at, rc);
 	rc = bind_int64(s, 10, rec->deleted_at, rc);
 	rc = bind_int64(s, 11, rec->deletion_date, rc);
+	rc = bind_text(s, 12, rec->primary_arn, rc);
 	if ((st = stmt_done(c, s, rc, "secret insert")) != STATUS_OK)
 		return st;
 	rec->id = sqlite3_last_insert_rowid(c->db);
@@ -1354,6 +1382,7 @@ store_sqlite_secret_update(void *txn, const struct secret_record *rec)
 	rc = bind_int64(s, 5, rec->last_accessed_at, rc);
 	rc = bind_int64(s, 6, rec->deleted_at, rc);
 	rc = bind_int64(s, 7, rec->deletion_date, rc);
+	rc = bind_text(s, 8, rec->primary_arn, rc);
 	if ((st = stmt_done(c, s, rc, "secret update")) != STATUS_OK)
 		return st;
 	return sqlite3_changes(c->db) == 0 ? STATUS_NOT_FOUND : STATUS_OK;
@@ -1452,6 +1481,96 @@ store_sqlite_secret_list_due(void *txn, int64_t now_ms, size_t limit,
 	rc = bind_int64(s, 2, limit > (size_t)INT64_MAX ? INT64_MAX :
 	    (int64_t)limit, rc);
 	return secret_rows_collect(c, s, rc, out, count);
+}
+
+/* ---- replicas of a primary secret ---- */
+
+static enum status
+store_sqlite_replica_put(void *txn, const struct replica_record *rec)
+{
+	struct sqlite_conn *c = txn;
+	sqlite3_stmt	*s;
+	enum status	 st;
+	int		 rc;
+
+	if ((st = txn_stmt(c, STMT_REPLICA_PUT, &s)) != STATUS_OK)
+		return st;
+	rc = bind_int64(s, 1, rec->secret_id, SQLITE_OK);
+	rc = bind_text(s, 2, rec->region, rc);
+	rc = bind_text(s, 3, rec->kms_key_id, rc);
+	rc = bind_text(s, 4, rec->status, rc);
+	rc = bind_text(s, 5, rec->status_message, rc);
+	rc = bind_int64(s, 6, rec->created_at, rc);
+	return stmt_done(c, s, rc, "replica put");
+}
+
+static enum status
+store_sqlite_replica_list(void *txn, int64_t secret_id,
+    struct replica_record **out, size_t *count)
+{
+	struct sqlite_conn *c = txn;
+	struct replica_record *recs = NULL, *grown;
+	sqlite3_stmt	*s = NULL;
+	size_t		 n = 0, cap = 0;
+	enum status	 st;
+	int		 rc;
+
+	if ((st = txn_stmt(c, STMT_REPLICA_LIST, &s)) != STATUS_OK)
+		return st;
+	rc = bind_int64(s, 1, secret_id, SQLITE_OK);
+	while (rc == SQLITE_OK && (rc = sqlite3_step(s)) == SQLITE_ROW) {
+		if (n == cap) {
+			cap = cap == 0 ? 4 : cap * 2;
+			if ((grown = reallocarray(recs, cap,
+			    sizeof(*recs))) == NULL) {
+				st = STATUS_NO_MEMORY;
+				goto out;
+			}
+			recs = grown;
+		}
+		memset(&recs[n], 0, sizeof(recs[n]));
+		recs[n].secret_id = secret_id;
+		n++;
+		if ((st = column_text(s, 0, &recs[n - 1].region)) != STATUS_OK ||
+		    (st = column_text(s, 1, &recs[n - 1].kms_key_id)) !=
+		    STATUS_OK ||
+		    (st = column_text(s, 2, &recs[n - 1].status)) != STATUS_OK ||
+		    (st = column_text(s, 3, &recs[n - 1].status_message)) !=
+		    STATUS_OK)
+			goto out;
+		recs[n - 1].created_at = sqlite3_column_int64(s, 4);
+		rc = SQLITE_OK;
+	}
+	if (rc != SQLITE_DONE) {
+		st = conn_status(c, rc, "replica list");
+		goto out;
+	}
+	*out = recs;
+	*count = n;
+	recs = NULL;
+	n = 0;
+	st = STATUS_OK;
+out:
+	stmt_reset(s);
+	replica_records_free(recs, n);
+	return st;
+}
+
+static enum status
+store_sqlite_replica_delete(void *txn, int64_t secret_id, const char *region)
+{
+	struct sqlite_conn *c = txn;
+	sqlite3_stmt	*s;
+	enum status	 st;
+	int		 rc;
+
+	if ((st = txn_stmt(c, STMT_REPLICA_DELETE, &s)) != STATUS_OK)
+		return st;
+	rc = bind_int64(s, 1, secret_id, SQLITE_OK);
+	rc = bind_text(s, 2, region, rc);
+	if ((st = stmt_done(c, s, rc, "replica delete")) != STATUS_OK)
+		return st;
+	return sqlite3_changes(c->db) == 0 ? STATUS_NOT_FOUND : STATUS_OK;
 }
 
 /* ---- tags ---- */
@@ -1830,6 +1949,9 @@ const struct store_backend store_backend_sqlite = {
 	.secret_delete = store_sqlite_secret_delete,
 	.secret_list = store_sqlite_secret_list,
 	.secret_list_due = store_sqlite_secret_list_due,
+	.replica_put = store_sqlite_replica_put,
+	.replica_list = store_sqlite_replica_list,
+	.replica_delete = store_sqlite_replica_delete,
 	.tags_put = store_sqlite_tags_put,
 	.tags_get = store_sqlite_tags_get,
 	.version_insert = store_sqlite_version_insert,
