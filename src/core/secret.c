@@ -484,7 +484,8 @@ static enum status
 secret_write_version(struct core_request *req, struct store_txn *txn,
     struct secret_record *secret, const char *token,
     const struct secret_value_input *value, const char *const *stages,
-    size_t stage_count, struct secret_write_output *out, struct error *err)
+    size_t stage_count, bool is_retry_allowed, struct secret_write_output *out,
+    struct error *err)
 {
 	struct version_record	 existing;
 	const char		*with_current[21];
@@ -493,6 +494,12 @@ secret_write_version(struct core_request *req, struct store_txn *txn,
 	memset(&existing, 0, sizeof(existing));
 	st = version_idempotency_check(req, txn, secret, token, value,
 	    &existing, err);
+	if (st == STATUS_OK && !is_retry_allowed) {
+		/* UpdateSecret: a token naming an existing version is an error
+		 * even with the same value, as AWS documents. */
+		version_record_cleanup(&existing);
+		return error_set(err, STATUS_EXISTS, MSG_VERSION_EXISTS);
+	}
 	if (st == STATUS_OK) {
 		st = output_fill(out, secret, existing.version_id,
 		    existing.stages, existing.stage_count);
@@ -549,7 +556,8 @@ core_secret_put_value(struct core_request *req,
 	if ((st = secret_write_version(req, txn, &secret,
 	    in->client_request_token, &in->value,
 	    in->stages != NULL ? in->stages : current,
-	    in->stages != NULL ? in->stage_count : 1, out, err)) != STATUS_OK ||
+	    in->stages != NULL ? in->stage_count : 1, true, out, err)) !=
+	    STATUS_OK ||
 	    (st = core_replicas_sync(req, txn, &secret, err)) != STATUS_OK)
 		goto out;
 	st = store_commit(txn);
@@ -619,7 +627,7 @@ core_secret_update(struct core_request *req,
 	}
 	if (in->value.is_present) {
 		if ((st = secret_write_version(req, txn, &secret, version_id,
-		    &in->value, current, 1, out, err)) != STATUS_OK)
+		    &in->value, current, 1, false, out, err)) != STATUS_OK)
 			goto out;
 	} else {
 		if ((st = store_secret_update(txn, &secret)) != STATUS_OK ||
@@ -776,6 +784,45 @@ out:
 	return st;
 }
 
+/*
+ * ForceDeleteWithoutRecovery of a secret that does not exist succeeds, as on
+ * AWS; the caller must still be allowed to delete that name.
+ */
+static enum status
+secret_forget_missing(struct core_request *req, const char *secret_id,
+    struct secret_delete_output *out, struct error *err)
+{
+	struct arn_parts parts;
+	const char	*name = secret_id;
+	char		*arn = NULL, account_id[16];
+	enum status	 st;
+
+	snprintf(account_id, sizeof(account_id), "%s", req->account_id);
+
+	if (strncmp(secret_id, "arn:", 4) == 0 &&
+	    arn_parse(secret_id, &parts) == STATUS_OK &&
+	    strncmp(parts.resource, "secret:", 7) == 0) {
+		name = secret_id + strlen(secret_id) - strlen(parts.resource) + 7;
+		snprintf(account_id, sizeof(account_id), "%s", parts.account_id);
+		arn = strdup(secret_id);
+	} else if (asprintf(&arn, "arn:aws:secretsmanager:%s:%s:secret:%s",
+	    req->region, req->account_id, secret_id) < 0)
+		arn = NULL;
+	if (arn == NULL)
+		return STATUS_NO_MEMORY;
+	error_clear(err);
+	if ((st = core_authorize(req, arn, account_id, err)) !=
+	    STATUS_OK) {
+		free(arn);
+		return st;
+	}
+	out->arn = arn;
+	if ((out->name = strdup(name)) == NULL)
+		return STATUS_NO_MEMORY;
+	out->deletion_date = req->now_ms;
+	return STATUS_OK;
+}
+
 enum status
 core_secret_delete(struct core_request *req, const struct secret_delete_input *in,
     struct secret_delete_output *out, struct error *err)
@@ -791,8 +838,17 @@ core_secret_delete(struct core_request *req, const struct secret_delete_input *i
 	memset(&result, 0, sizeof(result));
 	if ((st = store_begin(req->env->store, true, &txn)) != STATUS_OK)
 		goto out;
-	if ((st = core_secret_load(req, txn, in->secret_id, &secret, err)) !=
-	    STATUS_OK)
+	st = core_secret_load(req, txn, in->secret_id, &secret, err);
+	if (st == STATUS_NOT_FOUND && in->force_delete_without_recovery) {
+		/* AWS: forcibly deleting a nonexistent secret is not an error. */
+		st = secret_forget_missing(req, in->secret_id, &result, err);
+		if (st == STATUS_OK) {
+			*out = result;
+			memset(&result, 0, sizeof(result));
+		}
+		goto out;
+	}
+	if (st != STATUS_OK)
 		goto out;
 	if ((st = core_replica_write_error(req, &secret, err)) != STATUS_OK)
 		goto out;
