@@ -54,10 +54,13 @@ value_from_json(const json_t *in, struct secret_value_input *value,
 		    "You can't specify both a binary secret value and a string "
 		    "secret value in the same secret.");
 	if (s != NULL) {
-		if (strlen(s) > SECRET_VALUE_MAX)
+		size_t len = json_string_length(json_object_get(in,
+		    "SecretString"));
+
+		if (len > SECRET_VALUE_MAX)
 			return error_set(err, STATUS_VALIDATION,
 			    SECRET_STRING_TOO_LONG);
-		if ((value->value = secret_buf_from(s, strlen(s))) == NULL)
+		if ((value->value = secret_buf_from(s, len)) == NULL)
 			return STATUS_NO_MEMORY;
 		value->is_present = true;
 		return STATUS_OK;
@@ -437,7 +440,8 @@ sm_filters_from_json(const json_t *in, struct sm_filters *out,
 
 /* DescribeSecret and ListSecrets entries share most of their shape. */
 static json_t *
-description_json(const struct secret_description *d, const char *stages_key)
+description_json(const struct secret_description *d,
+    const struct rotation_record *rotation, const char *stages_key)
 {
 	const struct secret_record *s = &d->secret;
 	json_t	*o = json_object(), *map;
@@ -476,6 +480,7 @@ description_json(const struct secret_description *d, const char *stages_key)
 		json_object_set_new(o, stages_key, map);
 	}
 	json_object_set_new(o, "CreatedDate", api_timestamp(s->created_at));
+	sm_rotation_json(o, rotation);
 	if (s->primary_arn != NULL) {
 		struct arn_parts parts;
 
@@ -495,16 +500,22 @@ op_describe_secret(struct api_call *call, json_t *in, json_t **out,
     struct error *err)
 {
 	struct secret_description	 d;
+	struct rotation_record		 rotation;
 	enum status			 st;
 
 	memset(&d, 0, sizeof(d));
+	memset(&rotation, 0, sizeof(rotation));
 	if ((st = core_secret_describe(&call->core, api_string(in, "SecretId"),
-	    &d, err)) != STATUS_OK)
+	    &d, err)) != STATUS_OK ||
+	    (st = core_rotation_records_get(call->core.env, &d.secret.id, 1,
+	    &rotation)) != STATUS_OK)
 		goto out;
-	if ((*out = description_json(&d, "VersionIdsToStages")) == NULL)
+	if ((*out = description_json(&d, &rotation,
+	    "VersionIdsToStages")) == NULL)
 		st = STATUS_NO_MEMORY;
 out:
 	secret_description_cleanup(&d);
+	rotation_record_cleanup(&rotation);
 	return st;
 }
 
@@ -514,6 +525,8 @@ op_list_secrets(struct api_call *call, json_t *in, json_t **out,
 {
 	struct secret_list_input	 lin;
 	struct secret_list_output	 l;
+	struct rotation_record		*rotations = NULL;
+	int64_t				*ids = NULL;
 	json_t				*o = NULL, *list;
 	enum status			 st;
 
@@ -541,6 +554,17 @@ op_list_secrets(struct api_call *call, json_t *in, json_t **out,
 	lin.next_token = api_string(in, "NextToken");
 	if ((st = core_secret_list(&call->core, &lin, &l, err)) != STATUS_OK)
 		goto out;
+	if ((ids = calloc(l.item_count + 1, sizeof(*ids))) == NULL ||
+	    (rotations = calloc(l.item_count + 1, sizeof(*rotations))) ==
+	    NULL) {
+		st = STATUS_NO_MEMORY;
+		goto out;
+	}
+	for (size_t i = 0; i < l.item_count; i++)
+		ids[i] = l.items[i].secret.id;
+	if ((st = core_rotation_records_get(call->core.env, ids, l.item_count,
+	    rotations)) != STATUS_OK)
+		goto out;
 	if ((o = json_object()) == NULL || (list = json_array()) == NULL) {
 		st = STATUS_NO_MEMORY;
 		goto out;
@@ -548,13 +572,16 @@ op_list_secrets(struct api_call *call, json_t *in, json_t **out,
 	json_object_set_new(o, "SecretList", list);
 	for (size_t i = 0; i < l.item_count; i++)
 		json_array_append_new(list, description_json(&l.items[i],
-		    "SecretVersionsToStages"));
+		    &rotations[i], "SecretVersionsToStages"));
 	if (l.next_token != NULL)
 		json_object_set_new(o, "NextToken", json_string(l.next_token));
 	*out = o;
 	o = NULL;
 out:
 	json_decref(o);
+	if (rotations != NULL)
+		rotation_records_free(rotations, l.item_count);
+	free(ids);
 	secret_list_output_cleanup(&l);
 	return st;
 }
@@ -676,6 +703,8 @@ static const struct api_operation operations[] = {
 	OP(RemoveRegionsFromReplication, sm_remove_regions_from_replication,
 	    false),
 	OP(StopReplicationToReplica, sm_stop_replication_to_replica, false),
+	OP(RotateSecret, sm_rotate_secret, false),
+	OP(CancelRotateSecret, sm_cancel_rotate_secret, false),
 	{ NULL, NULL, NULL, NULL, false },
 };
 

@@ -56,13 +56,15 @@ sm_replicas_from_json(const json_t *list, struct replica_input **out,
 		if (r[i].kms_key_id != NULL && r[i].kms_key_id[0] == '\0')
 			r[i].kms_key_id = NULL;
 		if (r[i].region == NULL || !region_is_valid(r[i].region)) {
-			free(r);
-			return error_set(err, STATUS_VALIDATION, "1 validation "
-			    "error detected: Value '%s' at "
+			enum status st = error_set(err, STATUS_VALIDATION,
+			    "1 validation error detected: Value '%s' at "
 			    "'addReplicaRegions.%zu.member.region' failed to "
 			    "satisfy constraint: Member must satisfy regular "
 			    "expression pattern: ^([a-z]+-)+\\d+$",
 			    r[i].region != NULL ? r[i].region : "null", i + 1);
+
+			free(r);
+			return st;
 		}
 	}
 	*out = r;

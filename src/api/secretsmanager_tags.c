@@ -52,13 +52,14 @@ sm_untag_resource(struct api_call *call, json_t *in, json_t **out,
 	json_array_foreach(list, i, item) {
 		keys[i] = json_string_value(item);
 		if (strlen(keys[i]) < 1 || strlen(keys[i]) > 128) {
-			free(keys);
-			return error_set(err, STATUS_VALIDATION, "1 validation "
+			st = error_set(err, STATUS_VALIDATION, "1 validation "
 			    "error detected: Value '%s' at 'tagKeys' failed to "
 			    "satisfy constraint: Member must satisfy constraint: "
 			    "[Member must have length less than or equal to 128, "
 			    "Member must have length greater than or equal to 1]",
 			    keys[i]);
+			free(keys);
+			return st;
 		}
 	}
 	st = core_secret_untag(&call->core, api_string(in, "SecretId"), keys, n,

@@ -104,14 +104,20 @@ enum_violation(struct violations *v, const struct field_spec *f,
 }
 
 static size_t
-utf8_length(const char *s)
+utf8_length_n(const char *s, size_t len)
 {
 	size_t n = 0;
 
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++)
-		if ((*p & 0xC0) != 0x80)
+	for (size_t i = 0; i < len; i++)
+		if (((unsigned char)s[i] & 0xC0) != 0x80)
 			n++;
 	return n;
+}
+
+static size_t
+utf8_length(const char *s)
+{
+	return utf8_length_n(s, strlen(s));
 }
 
 static size_t
@@ -192,6 +198,29 @@ check_tags(const json_t *list, const char *path, struct violations *v,
 	return STATUS_OK;
 }
 
+/* Does any string inside value (recursively) hold a NUL character? */
+static bool
+json_has_nul(const json_t *value)
+{
+	const char	*key;
+	json_t		*item;
+	size_t		 i;
+
+	if (json_is_string(value))
+		return strlen(json_string_value(value)) !=
+		    json_string_length(value);
+	if (json_is_array(value)) {
+		json_array_foreach(value, i, item)
+			if (json_has_nul(item))
+				return true;
+	} else if (json_is_object(value)) {
+		json_object_foreach((json_t *)value, key, item)
+			if (json_has_nul(item))
+				return true;
+	}
+	return false;
+}
+
 enum status
 api_validate(const json_t *in, const struct field_spec *fields,
     struct error *err)
@@ -205,6 +234,13 @@ api_validate(const json_t *in, const struct field_spec *fields,
 		const json_t *value = json_object_get(in, f->name);
 
 		camel_name(f->name, path, sizeof(path));
+		/* Only a sensitive string (a secret value) may hold NUL. */
+		if (value != NULL && !(f->type == FIELD_STRING &&
+		    f->is_sensitive) && json_has_nul(value)) {
+			violation_add(&v, "(contains NUL)", false, path,
+			    "must not contain the NUL character");
+			continue;
+		}
 		if (value == NULL || json_is_null(value)) {
 			if (f->is_required)
 				violation_add(&v, "null", false, path,
@@ -220,7 +256,8 @@ api_validate(const json_t *in, const struct field_spec *fields,
 			check_length(&v, f, path, f->is_sensitive ? REDACTED :
 			    json_string_value(value), f->type == FIELD_BLOB ?
 			    base64_decoded_length(json_string_value(value)) :
-			    utf8_length(json_string_value(value)));
+			    utf8_length_n(json_string_value(value),
+			    json_string_length(value)));
 			if (f->enum_values != NULL &&
 			    !enum_contains(f->enum_values, json_string_value(value)))
 				enum_violation(&v, f, path,

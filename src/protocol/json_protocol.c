@@ -3,7 +3,9 @@
  *
  * Bodies are parsed strictly by jansson after a depth pre-scan (jansson's
  * own limit is 2048 levels, far more than any AWS shape needs), and must be
- * a single JSON object.  Responses always carry x-amzn-RequestId.
+ * a single JSON object.  "\u0000" is accepted by the parser (a secret value
+ * may hold it); api/validate.c refuses it everywhere else, so no C string
+ * is ever cut short silently.  Responses always carry x-amzn-RequestId.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -84,7 +86,7 @@ json_protocol_body(const struct http_request *req, json_t **out,
 		return error_set(err, STATUS_SERIALIZATION,
 		    "JSON nesting is too deep");
 	root = json_loadb((const char *)req->body, req->body_len,
-	    JSON_REJECT_DUPLICATES, &jerr);
+	    JSON_REJECT_DUPLICATES | JSON_ALLOW_NUL, &jerr);
 	if (root == NULL)
 		return error_set(err, STATUS_SERIALIZATION,
 		    "Unable to parse request body as JSON: %s at line %d column %d",

@@ -167,11 +167,33 @@ def sesame_init(path, account_id=None, env=None):
 # --------------------------------------------------------------------------
 
 class FixedTimeSigV4Auth(botocore.auth.SigV4Auth):
-    """SigV4Auth that signs with a given UTC datetime instead of now."""
+    """SigV4Auth that signs with a given UTC datetime instead of now, and
+    optionally with a credential-scope date (YYYYMMDD) that differs from
+    X-Amz-Date (the signature is still correct for that scope)."""
 
-    def __init__(self, credentials, service, region, when=None):
+    def __init__(self, credentials, service, region, when=None, scope_date=None):
         super().__init__(credentials, service, region)
         self._when = when
+        self._scope_date = scope_date
+
+    def _date(self, request):
+        return self._scope_date or request.context["timestamp"][0:8]
+
+    def scope(self, request):
+        return "/".join([self.credentials.access_key, self._date(request),
+                         self._region_name, self._service_name, "aws4_request"])
+
+    def credential_scope(self, request):
+        return "/".join([self._date(request), self._region_name,
+                         self._service_name, "aws4_request"])
+
+    def signature(self, string_to_sign, request):
+        k_date = self._sign(f"AWS4{self.credentials.secret_key}".encode(),
+                            self._date(request))
+        k_region = self._sign(k_date, self._region_name)
+        k_service = self._sign(k_region, self._service_name)
+        k_signing = self._sign(k_service, "aws4_request")
+        return self._sign(k_signing, string_to_sign, hex=True)
 
     def add_auth(self, request):
         if self._when is None:
@@ -222,7 +244,7 @@ class RawResponse:
 
 
 def sign_headers(url, body, target, creds, region, service="secretsmanager",
-                 when=None, extra_headers=None):
+                 when=None, extra_headers=None, scope_date=None):
     """Return the header dict of a SigV4-signed secretsmanager request."""
     from urllib.parse import urlsplit
     netloc = urlsplit(url).netloc
@@ -237,7 +259,7 @@ def sign_headers(url, body, target, creds, region, service="secretsmanager",
     req = botocore.awsrequest.AWSRequest(method="POST", url=url, data=body,
                                          headers=headers)
     c = botocore.credentials.Credentials(creds.access_key, creds.secret_key)
-    FixedTimeSigV4Auth(c, service, region, when).add_auth(req)
+    FixedTimeSigV4Auth(c, service, region, when, scope_date).add_auth(req)
     return dict(req.headers.items())
 
 
@@ -413,13 +435,15 @@ class Server:
 
     def raw(self, operation, payload=None, *, body=None, region="us-east-1",
             creds=None, when=None, target=None, service="secretsmanager",
-            extra_headers=None, mutate=None, conn=None, timeout=30):
+            extra_headers=None, mutate=None, conn=None, timeout=30,
+            scope_date=None):
         """Send a hand-made SigV4-signed request and return RawResponse.
 
         payload: dict serialised as JSON (or body: raw bytes).
         target: X-Amz-Target override (default secretsmanager.<operation>);
         pass False to omit it.
         when: UTC datetime to sign with (default now).
+        scope_date: YYYYMMDD for the credential scope (default: from when).
         mutate(headers, body) -> (headers, body): change after signing.
         conn: reuse an http.client connection (keep-alive tests).
         """
@@ -432,7 +456,7 @@ class Server:
         creds = creds or self.credentials()
         headers = sign_headers(self.endpoint + "/", body, target, creds, region,
                                service=service, when=when,
-                               extra_headers=extra_headers)
+                               extra_headers=extra_headers, scope_date=scope_date)
         if mutate:
             headers, body = mutate(headers, body)
         return self.send(headers, body, conn=conn, timeout=timeout)
@@ -553,4 +577,6 @@ MSG_BAD_SIGNATURE = ("The request signature we calculated does not match the "
                      "signature you provided. Check your AWS Secret Access Key and "
                      "signing method. Consult the service documentation for details.")
 MSG_UNRECOGNIZED = "The security token included in the request is invalid."
-MSG_MISSING_AUTH = "Request is missing Authentication Token"
+# A real Secrets Manager response (aws/aws-sdk-cpp#2407): HTTP 400,
+# application/x-amz-json-1.1.
+MSG_MISSING_AUTH = "Missing Authentication Token"

@@ -189,6 +189,18 @@ def test_signature_from_the_future_is_not_yet_current(server, canary, check_ok):
     check_ok()
 
 
+def test_credential_scope_date_must_match_x_amz_date(server, canary, check_ok):
+    """A correct signature under an old day's scope (a leaked derived signing
+    key) must not be accepted with a fresh X-Amz-Date."""
+    good = server.raw("GetSecretValue", {"SecretId": canary[0]},
+                      scope_date=utcnow().strftime("%Y%m%d"))
+    assert good.status == 200, good
+    r = server.raw("GetSecretValue", {"SecretId": canary[0]}, scope_date="20200101")
+    assert r.status == 400, r
+    assert r.error_type in ("InvalidSignatureException", "IncompleteSignatureException"), r
+    check_ok()
+
+
 def test_unknown_access_key_is_unrecognized_client(server, check_ok):
     r = server.raw("ListSecrets", {}, creds=Creds("AKIAIOSFODNN7EXAMPLE", "x" * 40))
     assert_error(r, "UnrecognizedClientException", message=MSG_UNRECOGNIZED)
@@ -274,6 +286,15 @@ def test_credential_scoped_to_another_service_is_rejected(server, check_ok):
     assert r.status == 400, r
     assert r.error_type in ("InvalidSignatureException", "IncompleteSignatureException"), r
     check_ok()
+
+
+def test_signed_header_values_are_trimmed_and_space_collapsed(server, canary):
+    """SigV4 canonical headers trim values and collapse runs of spaces."""
+    r = server.raw("GetSecretValue", {"SecretId": canary[0]},
+                   extra_headers={"X-Amz-Meta-Spaces": "  a   b    c  ",
+                                  "X-Amz-Meta-Empty": ""})
+    assert r.status == 200, r
+    assert r.json["SecretString"] == canary[1]
 
 
 def test_host_header_is_part_of_the_signature(server, canary, check_ok):
@@ -375,7 +396,7 @@ def test_oversize_body_is_rejected_and_server_keeps_serving(server, check_ok):
         s.sendall(req)
         try:
             s.sendall(big)
-        except (BrokenPipeError, ConnectionResetError):
+        except OSError:
             pass
         try:
             while True:
@@ -385,7 +406,7 @@ def test_oversize_body_is_rejected_and_server_keeps_serving(server, check_ok):
                 got += chunk
                 if b"\r\n\r\n" in got:
                     break
-        except (ConnectionResetError, socket.timeout):
+        except OSError:
             pass
     finally:
         s.close()
@@ -400,7 +421,7 @@ def test_oversize_signed_request_is_rejected(server, check_ok):
                "ClientRequestToken": new_token()}
     try:
         r = server.raw("CreateSecret", payload)
-    except (ConnectionError, OSError):
+    except OSError:
         r = None
     if r is not None:
         assert r.status == 413, r
@@ -416,7 +437,7 @@ def test_content_length_larger_than_cap_without_body_is_rejected(server, check_o
                   b"X-Amz-Target: secretsmanager.ListSecrets\r\n\r\n")
         try:
             got = s.recv(4096)
-        except (ConnectionResetError, socket.timeout):
+        except OSError:
             got = b""
     finally:
         s.close()
@@ -438,12 +459,19 @@ def test_content_length_larger_than_cap_without_body_is_rejected(server, check_o
         "huge-header", "binary", "bad-chunk"])
 def test_malformed_http_is_answered_or_closed_and_server_survives(server, raw, check_ok):
     s = server.raw_socket(timeout=10)
+    got = b""
     try:
         try:
             s.sendall(raw)
+        except OSError:          # the server may close before reading it all
+            pass
+        try:
             s.shutdown(socket.SHUT_WR)
+        except OSError:
+            pass
+        try:
             got = s.recv(4096)
-        except (ConnectionResetError, BrokenPipeError, socket.timeout):
+        except OSError:          # reset or timeout: closed without an answer
             got = b""
     finally:
         s.close()
@@ -474,7 +502,7 @@ def test_rejections_of_malformed_http_are_well_formed_responses(server, raw, che
                 if not chunk:
                     break
                 got += chunk
-        except (ConnectionResetError, socket.timeout):
+        except OSError:
             pass
     finally:
         s.close()

@@ -113,6 +113,40 @@ def test_secret_string_round_trips_exactly(sm, value):
     assert sm.get_secret_value(SecretId=name)["SecretString"] == value
 
 
+def test_secret_string_with_embedded_nul_round_trips(sm):
+    name = new_name()
+    value = "before\u0000after\u0000"
+    sm.create_secret(Name=name, SecretString=value)
+    assert sm.get_secret_value(SecretId=name)["SecretString"] == value
+
+
+def test_nul_outside_a_secret_value_is_refused(sm):
+    """Sesame's choice (docs/api.md): only a secret value may hold NUL, so no
+    name, description or tag is ever cut short at a NUL."""
+    name = new_name()
+    with pytest.raises(ClientError) as ei:
+        sm.create_secret(Name=name, SecretString="v", Description="d\u0000e")
+    assert error_code(ei.value) == "ValidationException"
+    with pytest.raises(ClientError) as ei:
+        sm.create_secret(Name=name, SecretString="v",
+                         Tags=[{"Key": "k", "Value": "a\u0000b"}])
+    assert error_code(ei.value) == "ValidationException"
+
+
+def test_secret_id_with_embedded_nul_does_not_match_its_prefix(sm):
+    name = new_name()
+    sm.create_secret(Name=name, SecretString="prefix secret")
+    with pytest.raises(ClientError) as ei:
+        sm.get_secret_value(SecretId=name + "\u0000ignored")
+    # any refusal will do; what matters is that the NUL does not cut the id
+    assert error_code(ei.value) in ("ResourceNotFoundException", "ValidationException",
+                                    "SerializationException")
+    with pytest.raises(ClientError) as ei:
+        sm.create_secret(Name=name + "\u0000x", SecretString="v")
+    assert error_code(ei.value) in ("ValidationException", "SerializationException")
+    expect_client_error(sm.describe_secret, "ResourceNotFoundException", SecretId=name + "x")
+
+
 def test_create_without_value_has_no_version_until_put(sm):
     name = new_name()
     r = sm.create_secret(Name=name, Description="no value yet")
@@ -143,6 +177,23 @@ def test_get_secret_value_by_partial_arn_without_random_suffix(sm):
     g = sm.get_secret_value(SecretId=partial)
     assert g["SecretString"] == "by-partial-arn"
     assert g["ARN"] == arn
+
+
+def test_names_that_look_like_arn_suffixes_are_kept_apart(sm):
+    base = new_name("suffix")
+    other = base + "-AbC123"          # looks like <base> plus a random suffix
+    a_base = sm.create_secret(Name=base, SecretString="base")["ARN"]
+    a_other = sm.create_secret(Name=other, SecretString="other")["ARN"]
+    assert sm.get_secret_value(SecretId=base)["SecretString"] == "base"
+    assert sm.get_secret_value(SecretId=other)["SecretString"] == "other"
+    assert sm.get_secret_value(SecretId=a_base)["SecretString"] == "base"
+    assert sm.get_secret_value(SecretId=a_other)["SecretString"] == "other"
+    assert sm.describe_secret(SecretId=a_other[:-7])["Name"] == other
+
+
+def test_secret_id_longer_than_2048_is_validation_error(sm):
+    expect_client_error(sm.get_secret_value, "ValidationException",
+                        SecretId="a" * 2049)
 
 
 def test_full_arn_with_wrong_suffix_is_not_found(sm):
@@ -222,7 +273,8 @@ def test_unknown_secret_is_resource_not_found_for_every_operation(sm):
         (sm.update_secret, {"Description": "d"}),
         (sm.update_secret, {"SecretString": "v"}),
         (sm.delete_secret, {}),
-        (sm.delete_secret, {"ForceDeleteWithoutRecovery": True}),
+        # (forced deletion of a missing name is left out: AWS is said to
+        # answer success there, see src/core/secret.c)
         (sm.restore_secret, {}),
     ]
     for fn, kw in calls:
@@ -365,6 +417,15 @@ def test_client_request_token_shorter_than_32_is_validation_error(server):
                         SecretId=name, SecretString="y", ClientRequestToken="short")
 
 
+def test_client_request_token_longer_than_64_is_validation_error(sm):
+    name = new_name()
+    sm.create_secret(Name=name, SecretString="x")
+    expect_client_error(sm.put_secret_value, "ValidationException",
+                        SecretId=name, SecretString="y", ClientRequestToken="t" * 65)
+    p = sm.put_secret_value(SecretId=name, SecretString="y", ClientRequestToken="t" * 64)
+    assert p["VersionId"] == "t" * 64
+
+
 def test_raw_create_with_value_but_without_token_is_invalid_request(server):
     name = new_name()
     r = server.raw("CreateSecret", {"Name": name, "SecretString": "v"})
@@ -431,6 +492,15 @@ def test_update_secret_with_binary_value_and_token(sm):
     assert sm.get_secret_value(SecretId=name)["SecretBinary"] == b"\x00upd"
 
 
+def test_update_with_both_string_and_binary_is_invalid_parameter(sm):
+    name = new_name()
+    sm.create_secret(Name=name, SecretString="s")
+    expect_client_error(sm.update_secret, "InvalidParameterException",
+                        SecretId=name, SecretString="s2", SecretBinary=b"b",
+                        message=RE_BOTH_VALUES)
+    assert len(stages(sm, name)) == 1
+
+
 def test_update_secret_by_arn(sm):
     name = new_name()
     arn = sm.create_secret(Name=name, SecretString="x")["ARN"]
@@ -479,6 +549,10 @@ def test_put_secret_value_advances_last_changed_date(sm):
     after = sm.describe_secret(SecretId=name)
     assert after["LastChangedDate"] > before
     assert after["CreatedDate"] <= before
+    # GetSecretValue's CreatedDate is the version's, not the secret's
+    current = sm.get_secret_value(SecretId=name)["CreatedDate"]
+    previous = sm.get_secret_value(SecretId=name, VersionStage="AWSPREVIOUS")["CreatedDate"]
+    assert current - previous >= datetime.timedelta(seconds=1)
 
 
 def test_get_secret_value_sets_last_accessed_date(sm):
@@ -705,6 +779,66 @@ def test_list_secrets_invalid_next_token_is_rejected(fresh_server):
 def test_list_secrets_max_results_out_of_range_is_validation_error(fresh_server, max_results):
     sm = fresh_server.client(validate=False)
     expect_client_error(sm.list_secrets, "ValidationException", MaxResults=max_results)
+
+
+# --------------------------------------------------------------------------
+# concurrency: one secret, many writers
+# --------------------------------------------------------------------------
+
+def _in_threads(fn, n):
+    import concurrent.futures
+    import threading
+    barrier = threading.Barrier(n)
+
+    def run(i):
+        barrier.wait(timeout=30)
+        try:
+            return ("ok", fn(i))
+        except ClientError as e:
+            return (error_code(e), None)
+    with concurrent.futures.ThreadPoolExecutor(max_workers=n) as ex:
+        return list(ex.map(run, range(n)))
+
+
+def test_concurrent_create_of_one_name_has_exactly_one_winner(server):
+    name = new_name("race")
+    clients = [server.client() for _ in range(8)]
+    results = _in_threads(lambda i: clients[i].create_secret(Name=name, SecretString=f"v{i}"), 8)
+    codes = sorted(r[0] for r in results)
+    assert codes.count("ok") == 1, codes
+    assert set(codes) <= {"ok", "ResourceExistsException"}, codes
+    winner = next(r[1] for r in results if r[0] == "ok")
+    g = clients[0].get_secret_value(SecretId=name)
+    assert g["VersionId"] == winner["VersionId"]
+    assert stages(clients[0], name) == {winner["VersionId"]: ["AWSCURRENT"]}
+
+
+def test_concurrent_puts_leave_one_current_and_one_previous(server):
+    name = new_name("race-put")
+    clients = [server.client() for _ in range(8)]
+    clients[0].create_secret(Name=name, SecretString="initial")
+    results = _in_threads(lambda i: clients[i].put_secret_value(
+        SecretId=name, SecretString=f"value-{i}")["VersionId"], 8)
+    assert all(r[0] == "ok" for r in results), results
+    vts = stages(clients[0], name)
+    labels = sorted(label for ls in vts.values() for label in ls)
+    assert labels == ["AWSCURRENT", "AWSPREVIOUS"], vts
+    current = next(v for v, ls in vts.items() if "AWSCURRENT" in ls)
+    assert current in {r[1] for r in results}
+    g = clients[0].get_secret_value(SecretId=name)
+    assert g["VersionId"] == current
+    assert g["SecretString"] == f"value-{[r[1] for r in results].index(current)}"
+
+
+def test_concurrent_puts_with_one_token_create_one_version(server):
+    name = new_name("race-token")
+    clients = [server.client() for _ in range(6)]
+    v1 = clients[0].create_secret(Name=name, SecretString="initial")["VersionId"]
+    token = new_token()
+    results = _in_threads(lambda i: clients[i].put_secret_value(
+        SecretId=name, SecretString="same", ClientRequestToken=token)["VersionId"], 6)
+    assert all(r == ("ok", token) for r in results), results
+    assert stages(clients[0], name) == {v1: ["AWSPREVIOUS"], token: ["AWSCURRENT"]}
 
 
 # --------------------------------------------------------------------------
