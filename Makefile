@@ -5,7 +5,7 @@
 #   make test       -> everything the README's test command runs (see scripts/test.sh)
 
 CC       ?= cc
-PKGS     := libmicrohttpd jansson sqlite3 libcrypto
+PKGS     := libmicrohttpd jansson sqlite3 libcrypto libmariadb libpq
 BUILD    ?= build
 SAN      ?=
 

@@ -488,8 +488,10 @@ body_for(enum op op, size_t index, const char *next_token, struct buffer *b)
 			    opt.create_prefix, run_id, ++dynamic_counter);
 		else
 			secret_name(index, name, sizeof(name));
+		token_make(token);
 		n = snprintf(b->data, b->cap, "{\"Name\":\"%s\","
-		    "\"SecretString\":\"%s\"}", name, secret_value);
+		    "\"ClientRequestToken\":\"%s\",\"SecretString\":\"%s\"}",
+		    name, token, secret_value);
 		break;
 	case OP_LIST:
 		if (next_token != NULL && next_token[0] != '\0')

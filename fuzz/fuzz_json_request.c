@@ -6,9 +6,10 @@
  * after authentication.
  *
  * Input: the X-Amz-Target value, '\n', then the body.  Every body that
- * parses is validated against the field table of every operation in
- * api_service_secretsmanager, so a new operation is fuzzed as soon as it
- * is in the table.
+ * parses is validated against the field table of every operation: the
+ * list is made at build time from src/api/secretsmanager_fields.h (see
+ * mk/fuzz.mk), so a new operation is fuzzed as soon as its table is
+ * generated.
  *
  * Properties beyond the sanitizers: a split target joins back to the
  * header; a parsed body is an object; an input that validates has every
@@ -23,7 +24,20 @@
 #include <string.h>
 
 #include "api/api.h"
+#include "api/secretsmanager_fields.h"
 #include "fuzz_common.h"
+
+struct field_table {
+	const char		*operation;
+	const struct field_spec	*fields;
+};
+
+#define FUZZ_FIELD_TABLE(op) { #op, secretsmanager_fields_##op },
+static const struct field_table field_tables[] = {
+#include "fuzz_field_tables.h"
+	{ NULL, NULL },
+};
+#undef FUZZ_FIELD_TABLE
 
 static void
 check_error_response(const struct error *err)
@@ -107,7 +121,6 @@ check_valid(const json_t *in, const struct field_spec *fields)
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	static bool	 is_setup;
 	struct fuzz_reader r;
 	struct http_request req;
 	struct protocol_target target;
@@ -117,10 +130,6 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	size_t		 body_len = 0;
 	enum status	 st;
 
-	if (!is_setup) {
-		api_json_alloc_init();
-		is_setup = true;
-	}
 	fuzz_reader_init(&r, data, size);
 	target_value = fuzz_reader_until(&r, '\n');
 	body = fuzz_reader_rest(&r, &body_len);
@@ -154,12 +163,13 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		goto out;
 	}
 	FUZZ_CHECK(json_is_object(in));
-	for (const struct api_operation *op =
-	    api_service_secretsmanager.operations; op->name != NULL; op++) {
+	FUZZ_CHECK(field_tables[0].operation != NULL);
+	for (const struct field_table *t = field_tables; t->operation != NULL;
+	    t++) {
 		memset(&err, 0, sizeof(err));
-		st = api_validate(in, op->fields, &err);
+		st = api_validate(in, t->fields, &err);
 		if (st == STATUS_OK)
-			check_valid(in, op->fields);
+			check_valid(in, t->fields);
 		else {
 			FUZZ_CHECK(st == STATUS_SERIALIZATION ||
 			    st == STATUS_VALIDATION);

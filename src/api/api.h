@@ -21,16 +21,25 @@
 #include "audit/audit.h"
 #include "auth/auth.h"
 #include "core/core.h"
+#include "core/iam.h"
 #include "http/http.h"
+#include "metrics/metrics.h"
 #include "protocol/protocol.h"
 
 struct api_env {
 	struct core_env		 core;
 	struct sigv4_cache	*sigv4_cache;
 	struct audit_log	*audit;
+	bool			 is_audit_fail_open;	/* serve when audit fails */
+	struct metrics		*metrics;		/* NULL: none */
+	bool			 is_metrics_remote_allowed;	/* else loopback */
 	int			 max_skew_seconds;
 	int64_t			 clock_offset_ms;	/* tests only */
 };
+
+/* Counters for GET /metrics labelled with this API's operations and
+ * error codes.  NULL on allocation failure; free with metrics_free. */
+struct metrics	*api_metrics_new(void);
 
 /* The http_handler_fn; arg is a struct api_env. */
 void	 api_handle_http(void *arg, const struct http_request *req,
@@ -50,6 +59,11 @@ struct api_call {
 	struct core_request	 core;
 	const char		*request_id;
 	int64_t			 now_ms;
+	/* Who the credentials stand for (iam_identity.c fills both while
+	 * SigV4 looks the key up; auth.principal borrows from them until
+	 * api_call_identity_cleanup). */
+	struct core_identity	 identity;
+	struct principal_tag	*principal_tags;
 };
 
 /* Input field types of the AWS model that the validator checks. */
@@ -86,14 +100,31 @@ struct api_operation {
 	bool			 is_read_only;
 };
 
+enum api_protocol {
+	API_PROTOCOL_JSON = 0,		/* AWS JSON 1.1 */
+	API_PROTOCOL_QUERY,		/* AWS Query: form in, XML out */
+};
+
 struct api_service {
 	const char		*target_prefix;	/* "secretsmanager" */
 	const char		*signing_name;	/* "secretsmanager" */
 	const char		*event_source;	/* "secretsmanager.amazonaws.com" */
 	const struct api_operation *operations;	/* terminated by a NULL name */
+	/* The service's own names for statuses (KMS says NotFoundException
+	 * where Secrets Manager says ResourceNotFoundException); NULL: the
+	 * shared table, api_error_info. */
+	const struct api_error_info *(*error_info)(enum status st);
+	/* The wire protocol; Query services (IAM, STS) are found by the
+	 * credential scope's service, not X-Amz-Target. */
+	enum api_protocol	 protocol;
+	const char		*xml_namespace;	/* Query: responses' xmlns */
+	const char		*api_version;	/* Query: "2010-05-08" */
 };
 
 extern const struct api_service api_service_secretsmanager;
+extern const struct api_service api_service_kms;
+extern const struct api_service api_service_iam;
+extern const struct api_service api_service_sts;
 
 /* ---- validation (validate.c) ---- */
 
@@ -126,5 +157,36 @@ bool		 api_bool(const json_t *in, const char *name, bool def);
 bool		 api_has(const json_t *in, const char *name);
 /* Milliseconds to the JSON number of seconds AWS uses for timestamps. */
 json_t		*api_timestamp(int64_t ms);
+
+/* ---- the Query protocol's services: IAM and STS (iam_query.c) ---- */
+
+/* The Query service a form-encoded POST is for: STS when its credential
+ * scope names "sts", IAM otherwise (also when it carries no credentials,
+ * so the refusal is in IAM's format). */
+const struct api_service *api_query_service(const struct http_request *req);
+/* Decode the body, find the operation named by Action (of the service's
+ * Version), give the parameters their model types and validate them
+ * (model constraints and IAM's name patterns).  *op is set when the
+ * action is known, *in when the body decodes. */
+enum status	 api_query_input(const struct http_request *req,
+		    const struct api_service *svc,
+		    const struct api_operation **op, json_t **in,
+		    struct error *err);
+/* The answer in XML: out (stolen) on success, else the error info. */
+void		 api_query_respond(struct http_response *resp,
+		    const struct api_service *svc,
+		    const struct api_operation *op, json_t *out,
+		    const struct api_error_info *info, const char *message,
+		    const char *request_id);
+
+/* ---- who is calling (iam_identity.c) ---- */
+
+/* The auth_key_lookup_fn of the pipeline; arg is the struct api_call.
+ * Resolves long-term and temporary keys (X-Amz-Security-Token) through
+ * core_credentials_lookup, keeps the identity in the call and describes it
+ * in *principal. */
+enum status	 api_credentials_lookup(void *arg, const char *access_key_id,
+		    struct principal *principal, struct secret_buf **secret);
+void		 api_call_identity_cleanup(struct api_call *call);
 
 #endif

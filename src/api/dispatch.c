@@ -4,9 +4,17 @@
  *   health check -> target -> SigV4 -> operation -> JSON body -> field checks
  *   -> operation (authorises via core's hook) -> audit event -> response
  *
+ * IAM and STS speak the AWS Query protocol instead: a form-encoded POST
+ * without X-Amz-Target, routed by its credential scope's service, decoded
+ * and answered in XML by iam_query.c; the rest of the pipeline is shared.
+ * The SigV4 key lookup (iam_identity.c) resolves long-term and temporary
+ * credentials and keeps who they stand for in the call.
+ *
  * Every request that reaches the AWS endpoint produces exactly one audit
  * event, allowed or denied, written before the response; if it cannot be
- * written the request fails (fail closed).
+ * written the request fails (fail closed) unless the operator chose
+ * audit-on-failure = allow.  Each request is also counted in the metrics
+ * (GET /metrics, loopback clients only unless metrics-allow-remote).
  */
 #include <malloc.h>
 #include <stdio.h>
@@ -19,6 +27,9 @@
 
 static const struct api_service *const services[] = {
 	&api_service_secretsmanager,
+	&api_service_kms,
+	&api_service_iam,
+	&api_service_sts,
 };
 
 /* ---- jansson allocators that wipe ---- */
@@ -50,7 +61,8 @@ static const struct api_service *
 service_find(const char *prefix)
 {
 	for (size_t i = 0; i < sizeof(services) / sizeof(services[0]); i++)
-		if (strcmp(services[i]->target_prefix, prefix) == 0)
+		if (services[i]->target_prefix != NULL &&
+		    strcmp(services[i]->target_prefix, prefix) == 0)
 			return services[i];
 	return NULL;
 }
@@ -65,27 +77,84 @@ operation_find(const struct api_service *svc, const char *name)
 	return NULL;
 }
 
+/* What call_authorize needs beyond the call: the request's input, for
+ * the SecretId as given and the tags a request adds. */
+struct call_authorization {
+	struct api_call	*call;
+	const json_t	*in;
+};
+
+/* The caller's compiled identity side, from the cache or compiled now. */
 static enum status
-key_lookup(void *arg, const char *access_key_id, struct principal *p,
-    struct secret_buf **secret)
+call_identity_policies(struct api_call *call, struct auth_policies **out,
+    struct error *err)
 {
-	const struct api_env	*env = arg;
-	struct access_key_record rec;
+	struct iam_policy_set	 set;
+	struct auth_policies_input pin;
+	struct auth_policies	*p;
+	const char		*key = call->auth.principal.access_key_id;
+	uint64_t		 generation = core_iam_generation();
 	enum status		 st;
 
-	memset(&rec, 0, sizeof(rec));
-	if ((st = core_access_key_lookup(&env->core, access_key_id, &rec,
-	    secret)) != STATUS_OK)
-		return st;
-	memset(p, 0, sizeof(*p));
-	snprintf(p->account_id, sizeof(p->account_id), "%s", rec.account_id);
-	snprintf(p->arn, sizeof(p->arn), "%s", rec.principal_arn);
-	snprintf(p->user_id, sizeof(p->user_id), "%s", rec.user_id);
-	snprintf(p->user_name, sizeof(p->user_name), "%s", rec.user_name);
-	snprintf(p->access_key_id, sizeof(p->access_key_id), "%s",
-	    rec.access_key_id);
-	snprintf(p->type, sizeof(p->type), "IAMUser");
-	access_key_record_cleanup(&rec);
+	if ((p = auth_policy_cache_get(key, generation)) != NULL) {
+		*out = p;
+		return STATUS_OK;
+	}
+	memset(&set, 0, sizeof(set));
+	if ((st = core_iam_identity_policies(&call->env->core, &call->identity,
+	    &set)) != STATUS_OK) {
+		if (st == STATUS_NOT_FOUND)
+			st = error_set(err, STATUS_ACCESS_DENIED,
+			    "Access denied");
+		goto out;
+	}
+	memset(&pin, 0, sizeof(pin));
+	pin.documents = (const char *const *)set.documents;
+	pin.arns = (const char *const *)set.arns;
+	pin.count = set.count;
+	pin.permissions_boundary = set.permissions_boundary;
+	pin.session_policy = call->identity.session_policy;
+	pin.session_documents = (const char *const *)set.session_documents;
+	pin.session_count = set.session_count;
+	if ((st = auth_policies_compile(&pin, &p, err)) != STATUS_OK)
+		goto out;
+	auth_policy_cache_put(key, generation, p);
+	*out = p;
+out:
+	iam_policy_set_cleanup(&set);
+	return st;
+}
+
+/* Tags a CreateSecret or TagResource request adds (borrowed from in). */
+static enum status
+call_request_tags(const json_t *in, const char *action,
+    struct principal_tag **out, size_t *count)
+{
+	const json_t	*list, *tag;
+	size_t		 i, n = 0;
+
+	*out = NULL;
+	*count = 0;
+	if (strcmp(action, "secretsmanager:CreateSecret") != 0 &&
+	    strcmp(action, "secretsmanager:TagResource") != 0)
+		return STATUS_OK;
+	list = json_object_get(in, "Tags");
+	if (!json_is_array(list) || json_array_size(list) == 0)
+		return STATUS_OK;
+	if ((*out = calloc(json_array_size(list), sizeof(**out))) == NULL)
+		return STATUS_NO_MEMORY;
+	json_array_foreach(list, i, tag) {
+		const char *k = json_string_value(json_object_get(tag, "Key"));
+		const char *v = json_string_value(json_object_get(tag,
+		    "Value"));
+
+		if (k == NULL)
+			continue;
+		(*out)[n].key = k;
+		(*out)[n].value = v != NULL ? v : "";
+		n++;
+	}
+	*count = n;
 	return STATUS_OK;
 }
 
@@ -93,14 +162,80 @@ static enum status
 call_authorize(void *arg, const char *action, const char *resource_arn,
     const char *resource_account_id, struct error *err)
 {
-	struct api_call		*call = arg;
+	struct call_authorization *authz = arg;
+	struct api_call		*call = authz->call;
 	struct auth_context	 ctx;
+	struct auth_policies	*identity = NULL;
+	struct secret_access_info info;
+	struct principal_tag	*resource_tags = NULL, *request_tags = NULL;
+	size_t			 request_tag_count = 0;
+	const char		*secret_id;
+	bool			 is_secret;
+	enum status		 st;
 
+	memset(&info, 0, sizeof(info));
+	memset(&ctx, 0, sizeof(ctx));
+	/* AssumeRole is decided once, by the role's trust policy (api/sts.c),
+	 * which names the caller or delegates to its account. */
+	if (strcmp(action, "sts:AssumeRole") == 0)
+		return STATUS_OK;
 	ctx.source_ip = call->http->peer_address;
 	ctx.is_secure_transport = call->http->is_tls;
 	ctx.now = (time_t)(call->now_ms / 1000);
-	return auth_authorize(&call->auth.principal, action, resource_arn,
+	if (call->core.kms_context != NULL)
+		ctx.via_service = call->core.kms_context->via_service;
+	if (!call->auth.principal.is_account_administrator &&
+	    (st = call_identity_policies(call, &identity, err)) != STATUS_OK)
+		goto out;
+	ctx.identity = identity;
+
+	is_secret = resource_arn != NULL &&
+	    strncmp(resource_arn, "arn:aws:secretsmanager:", 23) == 0 &&
+	    strstr(resource_arn, ":secret:") != NULL;
+	if (is_secret && strncmp(action, "secretsmanager:", 15) == 0) {
+		st = core_secret_access_load(&call->env->core, resource_arn,
+		    &info);
+		if (st != STATUS_OK && st != STATUS_NOT_FOUND)
+			goto out;
+		if (info.tag_count > 0) {
+			if ((resource_tags = calloc(info.tag_count,
+			    sizeof(*resource_tags))) == NULL) {
+				st = STATUS_NO_MEMORY;
+				goto out;
+			}
+			for (size_t i = 0; i < info.tag_count; i++) {
+				resource_tags[i].key = info.tags[i].key;
+				resource_tags[i].value = info.tags[i].value;
+			}
+		}
+		ctx.resource_policy = info.policy;
+		ctx.resource_tags = resource_tags;
+		ctx.resource_tag_count = info.tag_count;
+		ctx.secret_name = info.name;
+		secret_id = json_string_value(json_object_get(authz->in,
+		    "SecretId"));
+		if (secret_id != NULL) {
+			ctx.secret_id = secret_id;
+			ctx.resource_display = secret_id;
+		} else
+			ctx.secret_id = resource_arn;
+		if (ctx.secret_name == NULL)
+			ctx.secret_name = json_string_value(json_object_get(
+			    authz->in, "Name"));
+	}
+	if (authz->in != NULL && (st = call_request_tags(authz->in, action,
+	    &request_tags, &request_tag_count)) != STATUS_OK)
+		goto out;
+	ctx.request_tags = request_tags;
+	ctx.request_tag_count = request_tag_count;
+	st = auth_authorize(&call->auth.principal, action, resource_arn,
 	    resource_account_id, &ctx, err);
+out:
+	auth_policies_release(identity);
+	secret_access_info_cleanup(&info);
+	free(resource_tags);
+	free(request_tags);
+	return st;
 }
 
 static int64_t
@@ -111,6 +246,108 @@ now_ms(const struct api_env *env)
 	clock_gettime(CLOCK_REALTIME, &ts);
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000 +
 	    env->clock_offset_ms;
+}
+
+static int64_t
+monotonic_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+/* ---- metrics ---- */
+
+#define API_OPERATION_MAX	128
+
+static const char	*metric_operation_names[API_OPERATION_MAX];
+
+static const char *
+metric_status_label(enum status st)
+{
+	return st == STATUS_OK ? "success" : api_error_info(st)->type;
+}
+
+struct metrics *
+api_metrics_new(void)
+{
+	size_t count = 0;
+
+	for (size_t i = 0; i < sizeof(services) / sizeof(services[0]); i++)
+		for (const struct api_operation *op = services[i]->operations;
+		    op->name != NULL && count < API_OPERATION_MAX; op++)
+			metric_operation_names[count++] = op->name;
+	return metrics_new(metric_operation_names, count, metric_status_label);
+}
+
+static bool
+peer_is_loopback(const char *peer)
+{
+	return strncmp(peer, "127.", 4) == 0 || strcmp(peer, "::1") == 0 ||
+	    strncmp(peer, "::ffff:127.", 11) == 0;
+}
+
+static void
+respond_text(struct http_response *resp, int status, const char *text)
+{
+	resp->status = status;
+	resp->content_type = "text/plain; charset=utf-8";
+	resp->body = strdup(text);
+	resp->body_len = resp->body != NULL ? strlen(resp->body) : 0;
+}
+
+static void
+respond_metrics(const struct api_env *env, const struct http_request *req,
+    struct http_response *resp)
+{
+	char	*text = NULL;
+	size_t	 len = 0;
+
+	if (!env->is_metrics_remote_allowed &&
+	    !peer_is_loopback(req->peer_address)) {
+		respond_text(resp, 403, "metrics are served to loopback clients "
+		    "only (metrics-allow-remote)\n");
+		return;
+	}
+	if (env->metrics == NULL) {
+		respond_text(resp, 404, "metrics are off\n");
+		return;
+	}
+	if (metrics_render(env->metrics, &text, &len) != STATUS_OK) {
+		respond_text(resp, 500, "out of memory\n");
+		return;
+	}
+	resp->status = 200;
+	resp->content_type = METRICS_CONTENT_TYPE;
+	resp->body = text;
+	resp->body_len = len;
+}
+
+/* responseElements: identifiers from a write operation's answer, never
+ * anything else (CloudTrail records none for reads). */
+static json_t *
+response_identifiers(const json_t *out)
+{
+	static const char *const keep[][2] = {
+		{ "ARN", "arn" }, { "Name", "name" }, { "VersionId", "versionId" },
+		{ "DeletionDate", "deletionDate" },
+	};
+	json_t *ids;
+
+	if (!json_is_object(out) || (ids = json_object()) == NULL)
+		return NULL;
+	for (size_t i = 0; i < sizeof(keep) / sizeof(keep[0]); i++) {
+		json_t *v = json_object_get(out, keep[i][0]);
+
+		if (json_is_string(v) || json_is_number(v))
+			json_object_set(ids, keep[i][1], v);
+	}
+	if (json_object_size(ids) == 0) {
+		json_decref(ids);
+		return NULL;
+	}
+	return ids;
 }
 
 static void
@@ -132,18 +369,28 @@ api_handle_http(void *arg, const struct http_request *req,
 	const struct api_error_info	*info;
 	struct protocol_target		 target;
 	struct api_call			 call;
+	struct call_authorization	 authz;
 	struct auth_request		 areq;
 	struct sigv4_header		 headers[HTTP_MAX_HEADERS];
 	struct audit_event		 ev;
 	struct error			 err;
 	json_t				*in = NULL, *out = NULL, *params = NULL;
+	json_t				*ids = NULL;
+	struct sigv4_authorization	 claimed;
+	const char			*authorization;
 	char				 request_id[37];
-	bool				 has_target;
+	bool				 has_target, is_authenticated = false;
+	int64_t				 started_ns = monotonic_ns();
+	size_t				 op_index;
 	enum status			 st;
 
 	if (strcmp(req->method, "GET") == 0 && (strcmp(req->path, "/health") == 0 ||
 	    strcmp(req->path, "/ping") == 0)) {
 		respond_health(resp);
+		return;
+	}
+	if (strcmp(req->method, "GET") == 0 && strcmp(req->path, "/metrics") == 0) {
+		respond_metrics(env, req, resp);
 		return;
 	}
 
@@ -161,6 +408,8 @@ api_handle_http(void *arg, const struct http_request *req,
 	has_target = json_protocol_target(req, &target, NULL) == STATUS_OK;
 	if (has_target)
 		svc = service_find(target.prefix);
+	else if (query_protocol_is_form(req))
+		svc = api_query_service(req);	/* IAM, STS */
 
 	/* Who is asking. */
 	memset(&areq, 0, sizeof(areq));
@@ -178,18 +427,30 @@ api_handle_http(void *arg, const struct http_request *req,
 	areq.now = (time_t)(call.now_ms / 1000);
 	areq.max_skew_seconds = env->max_skew_seconds;
 	areq.expected_service = svc != NULL ? svc->signing_name : NULL;
-	if ((st = sigv4_verify(&areq, key_lookup, (void *)env, env->sigv4_cache,
-	    &call.auth, &err)) != STATUS_OK)
-		goto done;
-
-	/* Which operation. */
-	if (strcmp(req->method, "POST") != 0 || svc == NULL ||
-	    (op = operation_find(svc, target.operation)) == NULL) {
-		st = error_set(&err, STATUS_UNKNOWN_OPERATION, NULL);
+	if ((st = sigv4_verify(&areq, api_credentials_lookup, &call,
+	    env->sigv4_cache, &call.auth, &err)) != STATUS_OK) {
+		/* The key lookup's own verdict: worded by the error table. */
+		if (st == STATUS_EXPIRED_TOKEN)
+			error_clear(&err);
+		metrics_authentication_failure(env->metrics, st);
 		goto done;
 	}
-	if ((st = json_protocol_body(req, &in, &err)) != STATUS_OK)
-		goto done;
+	is_authenticated = true;
+
+	/* Which operation. */
+	if (svc != NULL && svc->protocol == API_PROTOCOL_QUERY) {
+		if ((st = api_query_input(req, svc, &op, &in, &err)) !=
+		    STATUS_OK)
+			goto done;
+	} else {
+		if (strcmp(req->method, "POST") != 0 || svc == NULL ||
+		    (op = operation_find(svc, target.operation)) == NULL) {
+			st = error_set(&err, STATUS_UNKNOWN_OPERATION, NULL);
+			goto done;
+		}
+		if ((st = json_protocol_body(req, &in, &err)) != STATUS_OK)
+			goto done;
+	}
 	if ((st = api_validate(in, op->fields, &err)) != STATUS_OK)
 		goto done;
 
@@ -199,11 +460,18 @@ api_handle_http(void *arg, const struct http_request *req,
 	call.core.now_ms = call.now_ms;
 	call.core.action = op->action;
 	call.core.authorize = call_authorize;
-	call.core.authorize_arg = &call;
+	authz.call = &call;
+	authz.in = in;
+	call.core.authorize_arg = &authz;
+	/* Fail closed before changing anything, not after. */
+	if (!op->is_read_only && !env->is_audit_fail_open &&
+	    (st = audit_check(env->audit)) != STATUS_OK)
+		goto done;
 	st = op->handler(&call, in, &out, &err);
 
 done:
-	info = api_error_info(st);
+	info = svc != NULL && svc->error_info != NULL ? svc->error_info(st) :
+	    api_error_info(st);
 	params = in != NULL && op != NULL ?
 	    api_redacted_parameters(in, op->fields) : NULL;
 	ev.request_id = request_id;
@@ -221,38 +489,87 @@ done:
 		ev.account_id = call.auth.principal.account_id;
 		ev.access_key_id = call.auth.principal.access_key_id;
 	}
+	if (!is_authenticated &&
+	    (authorization = http_request_header(req, "Authorization")) != NULL &&
+	    sigv4_parse_authorization(authorization, &claimed, NULL) ==
+	    STATUS_OK) {
+		/* Who the caller claimed to be (the key id, never the
+		 * signature): the trail of a refused request. */
+		ev.access_key_id = claimed.access_key_id;
+		ev.region = claimed.region;
+	}
 	ev.resource_arn = call.core.resource_arn;
+	if (st == STATUS_OK && op != NULL && !op->is_read_only)
+		ev.response_elements = ids = response_identifiers(out);
+	if (call.core.is_deleted_secret_access) {
+		ev.alarm = AUDIT_ALARM_DELETED_SECRET;
+		metrics_alarm(env->metrics, METRICS_ALARM_DELETED_SECRET_ACCESS);
+		log_warn("request %s: alarm %s: %s asked for %s, which is "
+		    "scheduled for deletion", request_id,
+		    AUDIT_ALARM_DELETED_SECRET, call.auth.principal.arn,
+		    call.core.resource_arn);
+	}
 	if (st != STATUS_OK) {
 		ev.error_code = info->type;
 		ev.error_message = err.message[0] != '\0' ? err.message :
 		    info->default_message;
-		if (info->http_status >= 500)
+		/* A JSON parser's message quotes the body near the error, and
+		 * the body may hold a secret value. */
+		if (info->http_status >= 500 || st == STATUS_SERIALIZATION)
 			ev.error_message = info->default_message;
 	}
 	ev.is_read_only = op != NULL ? op->is_read_only : false;
 	ev.request_parameters = params;
 	if (audit_record(env->audit, &ev) != STATUS_OK) {
-		json_decref(out);
+		metrics_audit_event(env->metrics, false);
+		if (env->is_audit_fail_open) {
+			log_error("request %s: the audit event of %s was not "
+			    "written; answering anyway (audit-on-failure = "
+			    "allow)", request_id, ev.event_name != NULL ?
+			    ev.event_name : "-");
+		} else {
+			log_error("request %s: the audit event of %s was not "
+			    "written; refusing the request (fail closed)",
+			    request_id, ev.event_name != NULL ? ev.event_name :
+			    "-");
+			json_decref(out);
+			out = NULL;
+			st = STATUS_IO;
+			info = svc != NULL && svc->error_info != NULL ?
+			    svc->error_info(st) : api_error_info(st);
+			error_clear(&err);
+		}
+	} else
+		metrics_audit_event(env->metrics, true);
+	op_index = metrics_operation_index(env->metrics, op != NULL ? op->name :
+	    NULL);
+	if (st == STATUS_ACCESS_DENIED && is_authenticated)
+		metrics_authorization_denial(env->metrics, op_index);
+	if (st != STATUS_OK && info->http_status >= 500)
+		log_error("request %s: %s failed: %s", request_id,
+		    ev.event_name != NULL ? ev.event_name : "-",
+		    status_name(st));
+	if (svc != NULL && svc->protocol == API_PROTOCOL_QUERY) {
+		api_query_respond(resp, svc, op, out, st == STATUS_OK ? NULL :
+		    info, err.message, request_id);
 		out = NULL;
-		st = STATUS_IO;
-		info = api_error_info(st);
-		error_clear(&err);
-	}
-	if (st == STATUS_OK) {
+	} else if (st == STATUS_OK) {
 		json_protocol_respond(resp, out, request_id);
 		out = NULL;
 	} else {
-		if (info->http_status >= 500)
-			log_error("request %s: %s failed: %s", request_id,
-			    ev.event_name != NULL ? ev.event_name : "-",
-			    status_name(st));
 		json_protocol_respond_error(resp, info->http_status, info->type,
 		    err.message[0] != '\0' && info->http_status < 500 ?
 		    err.message : info->default_message,
 		    info->is_front_door ? JSON_ERROR_FRONT_DOOR :
 		    JSON_ERROR_SERVICE, request_id);
 	}
+	metrics_request(env->metrics, op_index, st, monotonic_ns() - started_ns);
+	log_debug("request %s: %s from %s: %s", request_id, ev.event_name !=
+	    NULL ? ev.event_name : "-", req->peer_address, st == STATUS_OK ?
+	    "ok" : info->type);
+	json_decref(ids);
 	json_decref(params);
 	json_decref(in);
 	json_decref(out);
+	api_call_identity_cleanup(&call);
 }

@@ -535,12 +535,14 @@ op_list_secrets(struct api_call *call, json_t *in, json_t **out,
 	const char			*sort_by = api_string(in, "SortBy");
 	struct sm_filters		 filters;
 
-	if (sort_by != NULL && strcmp(sort_by, "created-date") != 0) {
-		st = error_set(err, STATUS_INVALID_PARAMETER, "SortBy %s is not "
-		    "supported by this server; secrets are listed by "
-		    "created-date.", sort_by);
-		goto out;
-	}
+	if (sort_by == NULL || strcmp(sort_by, "created-date") == 0)
+		lin.sort_by = STORE_SORT_CREATED;
+	else if (strcmp(sort_by, "name") == 0)
+		lin.sort_by = STORE_SORT_NAME;
+	else if (strcmp(sort_by, "last-changed-date") == 0)
+		lin.sort_by = STORE_SORT_CHANGED;
+	else
+		lin.sort_by = STORE_SORT_ACCESSED;	/* the enum is checked */
 	if ((st = sm_filters_from_json(in, &filters, err)) != STATUS_OK)
 		goto out;
 	lin.filters = filters.filters;
@@ -703,6 +705,10 @@ static const struct api_operation operations[] = {
 	OP(RemoveRegionsFromReplication, sm_remove_regions_from_replication,
 	    false),
 	OP(StopReplicationToReplica, sm_stop_replication_to_replica, false),
+	OP(PutResourcePolicy, sm_put_resource_policy, false),
+	OP(GetResourcePolicy, sm_get_resource_policy, true),
+	OP(DeleteResourcePolicy, sm_delete_resource_policy, false),
+	OP(ValidateResourcePolicy, sm_validate_resource_policy, true),
 	OP(RotateSecret, sm_rotate_secret, false),
 	OP(CancelRotateSecret, sm_cancel_rotate_secret, false),
 	{ NULL, NULL, NULL, NULL, false },

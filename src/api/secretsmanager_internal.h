@@ -22,6 +22,16 @@ enum status	 sm_untag_resource(struct api_call *, json_t *, json_t **,
 enum status	 sm_batch_get_secret_value(struct api_call *, json_t *,
 		    json_t **, struct error *);
 
+/* secretsmanager_policy.c */
+enum status	 sm_put_resource_policy(struct api_call *, json_t *, json_t **,
+		    struct error *);
+enum status	 sm_get_resource_policy(struct api_call *, json_t *, json_t **,
+		    struct error *);
+enum status	 sm_delete_resource_policy(struct api_call *, json_t *,
+		    json_t **, struct error *);
+enum status	 sm_validate_resource_policy(struct api_call *, json_t *,
+		    json_t **, struct error *);
+
 /* secretsmanager_replication.c */
 enum status	 sm_replicate_secret_to_regions(struct api_call *, json_t *,
 		    json_t **, struct error *);
@@ -34,6 +44,16 @@ enum status	 sm_replicas_from_json(const json_t *list,
 		    struct replica_input **out, size_t *count, struct error *err);
 json_t		*sm_replication_status_json(const struct replica_record *rows,
 		    size_t count);
+
+/* secretsmanager_rotation.c */
+enum status	 sm_rotate_secret(struct api_call *, json_t *, json_t **,
+		    struct error *);
+enum status	 sm_cancel_rotate_secret(struct api_call *, json_t *, json_t **,
+		    struct error *);
+/* RotationEnabled, RotationLambdaARN, RotationRules, LastRotatedDate,
+ * NextRotationDate (and Sesame's rotation status) of a secret into o;
+ * nothing when rotation was never configured (rotation->secret_id 0). */
+void		 sm_rotation_json(json_t *o, const struct rotation_record *rotation);
 
 /* secretsmanager.c */
 json_t		*sm_stages_json(char *const *stages, size_t count);

@@ -1,23 +1,32 @@
 /*
  * authorize.c: may this principal perform this action on this resource?
  *
- * Today's rule: a principal acts on its own account's resources and on
- * account-less ("*") actions; everything else is denied.  That is what AWS
- * decides for a principal whose identity policies allow everything and
- * whose target carries no resource policy, so denials are worded as AWS
- * words them in that case:
- *   User: <arn> is not authorized to perform: <action> on resource: <arn>
- *   because no resource-based policy allows the <action> action
- * and, for an action without a resource,
- *   User: <arn> is not authorized to perform: <action> because no
- *   identity-based policy allows the <action> action
- * The policy engine will replace the body of auth_authorize, not its
- * signature.  Pure and thread-safe.
+ * Builds the policy engine's request from what the pipeline gathered (the
+ * principal, its compiled identity side, the resource's policy and tags,
+ * the request's context keys) and lets policy_evaluate decide with AWS's
+ * logic: explicit deny wins; within one account an identity or resource
+ * policy allows, within the boundary and session policies; across accounts
+ * both sides must allow.  An account administrator key is the account's
+ * root user: every permission in its own account, and in another only
+ * what that account's resource policy grants.
+ *
+ * Not enforced here: KMS key policies.  A KMS call a service makes on the
+ * caller's behalf (kms:ViaService set) follows the decision already made
+ * on the secret; direct KMS calls are decided by identity policies alone
+ * (as the default key policy delegates to IAM).
+ *
+ * Thread-safe: every request builds its own context; compiled policies are
+ * shared read-only.
  */
 #include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "auth/auth.h"
+#include "auth/policy.h"
+
+#define AUTHORIZE_KEY_MAX	300
 
 static bool
 authorize_is_any_resource(const char *resource)
@@ -26,14 +35,13 @@ authorize_is_any_resource(const char *resource)
 	    strcmp(resource, "*") == 0;
 }
 
-enum status
-auth_authorize(const struct principal *principal, const char *action,
-    const char *resource, const char *resource_account_id,
-    const struct auth_context *ctx, struct error *err)
+/* Without a context (no policies gathered): the rule from before the
+ * engine, what AWS decides for a principal whose identity policies allow
+ * everything and whose target has no resource policy. */
+static enum status
+authorize_account_only(const struct principal *principal, const char *action,
+    const char *resource, const char *resource_account_id, struct error *err)
 {
-	if (principal == NULL || action == NULL ||
-	    principal->account_id[0] == '\0')
-		return error_set(err, STATUS_ACCESS_DENIED, "Access denied");
 	if (resource_account_id == NULL ||
 	    strcmp(resource_account_id, principal->account_id) == 0)
 		return STATUS_OK;
@@ -46,4 +54,173 @@ auth_authorize(const struct principal *principal, const char *action,
 	    "User: %s is not authorized to perform: %s on resource: %s because "
 	    "no resource-based policy allows the %s action",
 	    principal->arn, action, resource, action);
+}
+
+static enum policy_principal_type
+principal_type(const struct principal *p)
+{
+	if (p->is_account_administrator)
+		return POLICY_PRINCIPAL_ROOT;
+	if (strcmp(p->type, "AssumedRole") == 0)
+		return POLICY_PRINCIPAL_ASSUMED_ROLE;
+	return POLICY_PRINCIPAL_USER;
+}
+
+static enum status
+context_add_tags(struct policy_context *pc, const char *prefix,
+    const struct principal_tag *tags, size_t count)
+{
+	char		 key[AUTHORIZE_KEY_MAX];
+	enum status	 st;
+
+	for (size_t i = 0; i < count; i++) {
+		if (snprintf(key, sizeof(key), "%s%s", prefix, tags[i].key) >=
+		    (int)sizeof(key))
+			continue;
+		if ((st = policy_context_add(pc, key, tags[i].value != NULL ?
+		    tags[i].value : "")) != STATUS_OK)
+			return st;
+	}
+	return STATUS_OK;
+}
+
+static enum status
+context_build(struct policy_context *pc, const struct policy_principal *pp,
+    const struct auth_context *ctx, bool is_secret)
+{
+	enum status st;
+
+	if ((st = policy_context_add_principal(pc, pp)) != STATUS_OK ||
+	    (st = policy_context_add_request(pc, ctx->now, ctx->source_ip,
+	    ctx->is_secure_transport)) != STATUS_OK)
+		return st;
+	if (ctx->secret_id != NULL &&
+	    (st = policy_context_add(pc, "secretsmanager:SecretId",
+	    ctx->secret_id)) != STATUS_OK)
+		return st;
+	if (ctx->secret_name != NULL &&
+	    (st = policy_context_add(pc, "secretsmanager:Name",
+	    ctx->secret_name)) != STATUS_OK)
+		return st;
+	if ((st = context_add_tags(pc, "aws:ResourceTag/", ctx->resource_tags,
+	    ctx->resource_tag_count)) != STATUS_OK)
+		return st;
+	if (is_secret && (st = context_add_tags(pc,
+	    "secretsmanager:ResourceTag/", ctx->resource_tags,
+	    ctx->resource_tag_count)) != STATUS_OK)
+		return st;
+	if ((st = context_add_tags(pc, "aws:RequestTag/", ctx->request_tags,
+	    ctx->request_tag_count)) != STATUS_OK)
+		return st;
+	for (size_t i = 0; i < ctx->request_tag_count; i++)
+		if ((st = policy_context_add(pc, "aws:TagKeys",
+		    ctx->request_tags[i].key)) != STATUS_OK)
+			return st;
+	if (ctx->via_service != NULL &&
+	    (st = policy_context_add(pc, "kms:ViaService",
+	    ctx->via_service)) != STATUS_OK)
+		return st;
+	return STATUS_OK;
+}
+
+enum status
+auth_authorize(const struct principal *principal, const char *action,
+    const char *resource, const char *resource_account_id,
+    const struct auth_context *ctx, struct error *err)
+{
+	struct policy_principal	 pp;
+	struct policy_request	 req;
+	struct policy_decision	 decision;
+	struct policy_context	*pc = NULL;
+	struct policy		*resource_policy = NULL;
+	struct policy_tag	*tags = NULL;
+	const struct auth_policies *identity;
+	bool			 is_secret;
+	enum status		 st = STATUS_ACCESS_DENIED;
+
+	if (principal == NULL || action == NULL ||
+	    principal->account_id[0] == '\0')
+		return error_set(err, STATUS_ACCESS_DENIED, "Access denied");
+	if (ctx == NULL)
+		return authorize_account_only(principal, action, resource,
+		    resource_account_id, err);
+	if (resource_account_id != NULL && resource_account_id[0] == '\0')
+		resource_account_id = NULL;
+	identity = ctx->identity;
+
+	/* Calls a service makes to KMS for the caller: the decision on the
+	 * secret stands for them (key policies are not enforced). */
+	if (ctx->via_service != NULL && strncmp(action, "kms:", 4) == 0)
+		return STATUS_OK;
+
+	memset(&pp, 0, sizeof(pp));
+	pp.type = principal_type(principal);
+	pp.arn = principal->arn;
+	pp.account_id = principal->account_id;
+	if (pp.type != POLICY_PRINCIPAL_ROOT) {
+		if (identity == NULL) {
+			error_set(err, STATUS_ACCESS_DENIED, "Access denied");
+			goto out;
+		}
+		pp.user_id = principal->user_id[0] != '\0' ?
+		    principal->user_id : NULL;
+		pp.user_name = principal->user_name[0] != '\0' ?
+		    principal->user_name : NULL;
+		if (pp.type == POLICY_PRINCIPAL_ASSUMED_ROLE)
+			pp.role_arn = principal->role_arn;
+	} else
+		identity = NULL;
+	if (principal->tag_count > 0) {
+		if ((tags = calloc(principal->tag_count, sizeof(*tags))) ==
+		    NULL) {
+			st = error_set(err, STATUS_NO_MEMORY, NULL);
+			goto out;
+		}
+		for (size_t i = 0; i < principal->tag_count; i++) {
+			tags[i].key = principal->tags[i].key;
+			tags[i].value = principal->tags[i].value;
+		}
+		pp.tags = tags;
+		pp.tag_count = principal->tag_count;
+	}
+
+	is_secret = resource != NULL &&
+	    strncmp(resource, "arn:aws:secretsmanager:", 23) == 0;
+	if ((pc = policy_context_new()) == NULL) {
+		st = error_set(err, STATUS_NO_MEMORY, NULL);
+		goto out;
+	}
+	if ((st = context_build(pc, &pp, ctx, is_secret)) != STATUS_OK) {
+		/* A value beyond the engine's limits: refuse, never skip. */
+		st = error_set(err, STATUS_ACCESS_DENIED, "Access denied");
+		goto out;
+	}
+	if (ctx->resource_policy != NULL &&
+	    policy_parse(ctx->resource_policy, strlen(ctx->resource_policy),
+	    POLICY_KIND_RESOURCE, &resource_policy, NULL) != STATUS_OK) {
+		/* Stored policies always compile; fail closed if not. */
+		st = error_set(err, STATUS_ACCESS_DENIED, "Access denied");
+		goto out;
+	}
+
+	memset(&req, 0, sizeof(req));
+	req.principal = &pp;
+	req.action = action;
+	req.resource = authorize_is_any_resource(resource) ? "*" : resource;
+	req.resource_account_id = resource_account_id;
+	req.resource_display = ctx->resource_display;
+	if (identity != NULL)
+		auth_policies_apply(identity, &req);
+	req.resource_policy = resource_policy;
+	req.context = pc;
+	if ((st = policy_evaluate(&req, &decision)) != STATUS_OK) {
+		st = error_set(err, STATUS_ACCESS_DENIED, "Access denied");
+		goto out;
+	}
+	st = policy_decision_error(&req, &decision, err);
+out:
+	policy_free(resource_policy);
+	policy_context_free(pc);
+	free(tags);
+	return st;
 }

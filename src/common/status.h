@@ -32,6 +32,19 @@ enum status {
 	STATUS_ACCESS_DENIED,		/* AccessDeniedException */
 	STATUS_VALIDATION,		/* ValidationException (model constraints) */
 
+	/* KMS service errors (api/kms.c names them; NOT_FOUND is KMS's
+	 * NotFoundException, EXISTS its AlreadyExistsException) */
+	STATUS_KMS_DISABLED,		/* DisabledException */
+	STATUS_KMS_INVALID_STATE,	/* KMSInvalidStateException */
+	STATUS_KMS_INVALID_CIPHERTEXT,	/* InvalidCiphertextException */
+	STATUS_KMS_INCORRECT_KEY,	/* IncorrectKeyException */
+	STATUS_KMS_INVALID_KEY_USAGE,	/* InvalidKeyUsageException */
+	STATUS_KMS_INVALID_ALIAS_NAME,	/* InvalidAliasNameException */
+	STATUS_KMS_INVALID_ARN,		/* InvalidArnException */
+	STATUS_KMS_TAG,			/* TagException */
+	STATUS_KMS_UNSUPPORTED,		/* UnsupportedOperationException */
+	STATUS_KMS_DRY_RUN,		/* DryRunOperationException */
+
 	/* protocol errors */
 	STATUS_SERIALIZATION,		/* SerializationException (bad JSON) */
 	STATUS_UNKNOWN_OPERATION,	/* UnknownOperationException */

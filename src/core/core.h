@@ -59,6 +59,9 @@ struct core_request {
 	/* Set when the request asked for a secret scheduled for deletion
 	 * (the audit event carries an alarm). */
 	bool			 is_deleted_secret_access;
+	/* KMS: set while authorize runs for a kms: action (see struct
+	 * kms_context below), NULL otherwise. */
+	const struct kms_context *kms_context;
 };
 
 /* InvalidRequestException for an operation on a secret scheduled for
@@ -204,6 +207,7 @@ struct secret_list_input {
 	const struct secret_filter *filters;
 	size_t			 filter_count;
 	bool			 is_descending;	/* newest first */
+	enum store_sort		 sort_by;	/* SortBy */
 };
 
 struct secret_list_output {
@@ -313,6 +317,51 @@ enum status	 core_replicas_add(struct core_request *req,
 enum status	 core_replica_write_error(struct core_request *req,
 		    const struct secret_record *secret, struct error *err);
 
+/* ---- resource policies (resource_policy.c) ---- */
+
+struct policy_findings;
+
+struct secret_policy_output {
+	char	*arn;
+	char	*name;
+	char	*policy;		/* GetResourcePolicy; NULL: none */
+};
+
+void		 secret_policy_output_cleanup(struct secret_policy_output *out);
+/* MALFORMED_POLICY for a document the engine rejects; PUBLIC_POLICY when
+ * block_public and the policy grants access to anyone. */
+enum status	 core_secret_policy_put(struct core_request *req,
+		    const char *secret_id, const char *policy_json,
+		    bool block_public, struct secret_policy_output *out,
+		    struct error *err);
+enum status	 core_secret_policy_get(struct core_request *req,
+		    const char *secret_id, struct secret_policy_output *out,
+		    struct error *err);
+enum status	 core_secret_policy_delete(struct core_request *req,
+		    const char *secret_id, struct secret_policy_output *out,
+		    struct error *err);
+/* secret_id may be NULL (validate without a secret). */
+enum status	 core_secret_policy_validate(struct core_request *req,
+		    const char *secret_id, const char *policy_json,
+		    struct policy_findings *findings, bool *is_valid,
+		    struct error *err);
+
+/* What the authoriser needs of a secret: its name, tags (aws:ResourceTag)
+ * and resource policy, read by ARN in one read transaction of its own
+ * (the operation's transaction may be a writer holding other rows). */
+struct secret_access_info {
+	char		*name;
+	struct tag	*tags;
+	size_t		 tag_count;
+	char		*policy;		/* JSON; NULL: none */
+};
+
+void		 secret_access_info_cleanup(struct secret_access_info *info);
+/* STATUS_NOT_FOUND when no secret has that ARN (CreateSecret's new ARN),
+ * else STATUS_OK or a store failure. */
+enum status	 core_secret_access_load(const struct core_env *env,
+		    const char *arn, struct secret_access_info *out);
+
 /* ---- the purge of secrets whose recovery window ended (deletion.c) ---- */
 
 typedef void (*core_purged_fn)(void *arg, const struct secret_record *secret,
@@ -339,26 +388,316 @@ enum status	 core_secret_resolve(struct core_request *req,
 		    struct store_txn *txn, const char *secret_id,
 		    struct secret_record *out, struct error *err);
 
-/* ---- KMS keys used by secrets (kms_key.c) ---- */
+/* ======== KMS (kms_key.c, kms_ops.c, kms_root.c) ========
+ * KMS keys are symmetric AES-256 keys whose material (one 32-byte key per
+ * version; a rotation adds a version, old ones stay for decryption) is
+ * wrapped by the root key.  kms_key.c finds keys and seals secret versions
+ * under them; kms_ops.c is the KMS API; kms_root.c re-wraps everything a
+ * root key protects under a new one. */
 
-/* The material of the key that protects new versions of a secret in
- * account_id/region: kms_key_id NULL means that account's
- * aws/secretsmanager key, created on first use when create is set (txn must
- * then be a write transaction).  *key_arn is malloc'd. */
+#define KMS_STATE_ENABLED		"Enabled"
+#define KMS_STATE_DISABLED		"Disabled"
+#define KMS_STATE_PENDING_DELETION	"PendingDeletion"
+#define KMS_KEY_MANAGER_AWS		"AWS"
+#define KMS_KEY_MANAGER_CUSTOMER	"CUSTOMER"
+#define KMS_ROTATION_AUTOMATIC		"AUTOMATIC"
+#define KMS_ROTATION_ON_DEMAND		"ON_DEMAND"
+#define KMS_ROTATION_PERIOD_DEFAULT	365
+#define KMS_ON_DEMAND_ROTATIONS_MAX	10
+#define KMS_PENDING_WINDOW_MIN		7
+#define KMS_PENDING_WINDOW_MAX		30
+#define KMS_PENDING_WINDOW_DEFAULT	30
+#define KMS_TAGS_MAX			50
+
+/*
+ * What a call to KMS carries for the policy engine (read through
+ * req->kms_context while authorize runs): kms:ViaService and
+ * kms:CallerAccount, and the encryption context (kms:EncryptionContext:*).
+ * Calls the secrets service makes on the caller's behalf set via_service
+ * to "secretsmanager.<region>.amazonaws.com" and the context
+ * {SecretARN, SecretVersionId}; direct KMS API calls leave via_service NULL.
+ */
+struct kms_context {
+	const char			*via_service;
+	const char			*caller_account;
+	const struct kms_context_pair	*encryption_context;
+	size_t				 encryption_context_count;
+};
+
+/* ---- keys that protect secrets (kms_key.c) ---- */
+
+/* The current material of the key that protects new versions of a secret
+ * in account_id/region: kms_key_id (key id, key ARN, alias name or alias
+ * ARN) or, when NULL, that account's aws/secretsmanager key, created on
+ * first use when create is set or kms_key_id names its alias (txn must
+ * then be a write transaction).
+ * STATUS_INVALID_PARAMETER when the key does not exist,
+ * STATUS_ENCRYPTION_FAILURE when it is not enabled.  *key_arn is
+ * malloc'd. */
 enum status	 core_kms_key_material(struct core_request *req,
 		    struct store_txn *txn, const char *account_id,
 		    const char *region, const char *kms_key_id, bool create,
 		    struct secret_buf **material, char **key_arn,
 		    struct error *err);
 
-/* The material of the key (by key ARN) that sealed a stored version.
- * STATUS_DECRYPTION_FAILURE when the key is missing or not enabled. */
+/* The current material of a key by ARN.  STATUS_DECRYPTION_FAILURE when
+ * the key is missing or not enabled. */
 enum status	 core_kms_key_material_by_arn(struct core_request *req,
 		    struct store_txn *txn, const char *key_arn,
 		    struct secret_buf **material, struct error *err);
 
+/*
+ * Seal a secret version's value under kms_key_id (as core_kms_key_material
+ * resolves it): a fresh data key seals the value; the data key is kept as a
+ * KMS ciphertext blob of the key's current version with the encryption
+ * context {SecretARN, SecretVersionId}.  Asks authorize for
+ * kms:GenerateDataKey on the key via the secrets service.  out's buffers
+ * are malloc'd (sealed_value_cleanup); *key_arn too.
+ * STATUS_ENCRYPTION_FAILURE (disabled or pending-deletion key),
+ * STATUS_INVALID_PARAMETER (no such key), STATUS_ACCESS_DENIED.
+ */
+enum status	 core_kms_version_seal(struct core_request *req,
+		    struct store_txn *txn, const char *region,
+		    const char *kms_key_id, const struct envelope_aad *aad,
+		    const struct secret_buf *plain, struct sealed_value *out,
+		    char **key_arn, struct error *err);
+/*
+ * Open a stored version sealed under the key kms_key_arn (either form:
+ * a KMS blob data key, or the first format).  Asks authorize for
+ * kms:Decrypt via the secrets service.  STATUS_DECRYPTION_FAILURE when the
+ * key is missing, disabled, pending deletion or anything fails to open;
+ * STATUS_ACCESS_DENIED.
+ */
+enum status	 core_kms_version_open(struct core_request *req,
+		    struct store_txn *txn, const struct envelope_aad *aad,
+		    const char *kms_key_arn, const struct sealed_value *sealed,
+		    struct secret_buf **out, struct error *err);
+/*
+ * Re-wrap the data key of version (with its blobs) of secret under
+ * kms_key_id (UpdateSecret with a new KmsKeyId): the value's ciphertext
+ * stays, only the data key moves to the new key.  Both keys must be
+ * usable; nothing falls back to another key.
+ */
+enum status	 core_kms_version_rewrap(struct core_request *req,
+		    struct store_txn *txn, const struct secret_record *secret,
+		    const struct version_record *version, const char *kms_key_id,
+		    struct error *err);
+
+/* UpdateSecret with a new KmsKeyId: core_kms_version_rewrap for every
+ * version of secret that carries a staging label. */
+enum status	 core_kms_secret_rekey(struct core_request *req,
+		    struct store_txn *txn, const struct secret_record *secret,
+		    const char *kms_key_id, struct error *err);
+
 /* A random (version 4) UUID, lowercase. */
 enum status	 core_uuid(char out[37]);
+
+/* ---- the KMS API (kms_ops.c) ----
+ * Each operation resolves its key inside one store transaction and asks
+ * req->authorize for req->action on the key's ARN (CreateKey, ListKeys,
+ * ListAliases and GenerateRandom on "*").  Errors are the KMS statuses of
+ * common/status.h with AWS's messages; STATUS_NOT_FOUND is KMS's
+ * NotFoundException, STATUS_EXISTS its AlreadyExistsException. */
+
+struct kms_key_info {
+	struct kms_key_record	 key;
+	struct tag		*tags;		/* ListResourceTags only */
+	size_t			 tag_count;
+	char			*policy;	/* GetKeyPolicy: the text */
+};
+
+void		 kms_key_info_cleanup(struct kms_key_info *info);
+
+struct kms_create_input {
+	const char		*description;	/* NULL: "" */
+	const char		*policy;	/* NULL: the default policy */
+	const struct tag	*tags;
+	size_t			 tag_count;
+};
+
+enum status	 core_kms_create_key(struct core_request *req,
+		    const struct kms_create_input *in, struct kms_key_info *out,
+		    struct error *err);
+enum status	 core_kms_describe_key(struct core_request *req,
+		    const char *key_id, struct kms_key_info *out,
+		    struct error *err);
+
+struct kms_list_output {
+	struct kms_key_record	*keys;
+	size_t			 key_count;
+	struct kms_alias_record	*aliases;
+	size_t			 alias_count;
+	struct tag		*tags;
+	size_t			 tag_count;
+	struct kms_key_version_record *versions;
+	size_t			 version_count;
+	char			*key_arn;	/* aliases: ARNs are built from */
+	char			*next_marker;	/* NULL: the last page */
+};
+
+void		 kms_list_output_cleanup(struct kms_list_output *out);
+
+/* marker NULL: the first page; limit 1..1000.  STATUS_INVALID_NEXT_TOKEN
+ * (InvalidMarkerException) for a marker this server did not hand out. */
+enum status	 core_kms_list_keys(struct core_request *req,
+		    const char *marker, size_t limit, struct kms_list_output *out,
+		    struct error *err);
+/* key_id NULL: every alias of the account and region. */
+enum status	 core_kms_list_aliases(struct core_request *req,
+		    const char *key_id, const char *marker, size_t limit,
+		    struct kms_list_output *out, struct error *err);
+enum status	 core_kms_list_tags(struct core_request *req, const char *key_id,
+		    const char *marker, size_t limit, struct kms_list_output *out,
+		    struct error *err);
+/* Rotations (versions after the first), oldest first. */
+enum status	 core_kms_list_rotations(struct core_request *req,
+		    const char *key_id, const char *marker, size_t limit,
+		    struct kms_list_output *out, struct error *err);
+
+enum status	 core_kms_set_enabled(struct core_request *req,
+		    const char *key_id, bool enabled, struct error *err);
+/* has_days false: the default window (30 days). */
+enum status	 core_kms_schedule_deletion(struct core_request *req,
+		    const char *key_id, bool has_days, int64_t days,
+		    struct kms_key_info *out, struct error *err);
+/* The key is Disabled afterwards, as on AWS. */
+enum status	 core_kms_cancel_deletion(struct core_request *req,
+		    const char *key_id, struct kms_key_info *out,
+		    struct error *err);
+
+enum status	 core_kms_alias_create(struct core_request *req,
+		    const char *alias_name, const char *target_key_id,
+		    struct error *err);
+enum status	 core_kms_alias_update(struct core_request *req,
+		    const char *alias_name, const char *target_key_id,
+		    struct error *err);
+enum status	 core_kms_alias_delete(struct core_request *req,
+		    const char *alias_name, struct error *err);
+
+/* policy_name NULL: "default" (the only one). */
+enum status	 core_kms_policy_get(struct core_request *req,
+		    const char *key_id, const char *policy_name,
+		    struct kms_key_info *out, struct error *err);
+/* The caller checked that policy is a JSON policy document. */
+enum status	 core_kms_policy_put(struct core_request *req,
+		    const char *key_id, const char *policy_name,
+		    const char *policy, struct error *err);
+
+/* period_days 0: the default (365). */
+enum status	 core_kms_rotation_enable(struct core_request *req,
+		    const char *key_id, int64_t period_days, struct error *err);
+enum status	 core_kms_rotation_disable(struct core_request *req,
+		    const char *key_id, struct error *err);
+/* out->key carries rotation_period_days / next_rotation_at; *on_demand_at
+ * the time of the last on-demand rotation (0: none). */
+enum status	 core_kms_rotation_status(struct core_request *req,
+		    const char *key_id, struct kms_key_info *out,
+		    int64_t *on_demand_at, struct error *err);
+/* A new version of the key's material, now.  At most
+ * KMS_ON_DEMAND_ROTATIONS_MAX per key (STATUS_LIMIT_EXCEEDED). */
+enum status	 core_kms_rotate_now(struct core_request *req,
+		    const char *key_id, struct kms_key_info *out,
+		    struct error *err);
+
+/* Tags: additions overwrite equal keys. */
+enum status	 core_kms_tag(struct core_request *req, const char *key_id,
+		    const struct tag *tags, size_t count, struct error *err);
+enum status	 core_kms_untag(struct core_request *req, const char *key_id,
+		    const char *const *keys, size_t count, struct error *err);
+
+/* Cryptographic operations.  context: the encryption context (AAD).
+ * *blob and *key_arn are malloc'd; *plain is a secret_buf. */
+enum status	 core_kms_encrypt(struct core_request *req, const char *key_id,
+		    const struct kms_context_pair *context, size_t context_count,
+		    const struct secret_buf *plain, unsigned char **blob,
+		    size_t *blob_len, char **key_arn, struct error *err);
+/* key_id NULL: the key the blob names.  STATUS_KMS_INVALID_CIPHERTEXT
+ * when the blob does not open; STATUS_KMS_INCORRECT_KEY when key_id is
+ * not the blob's key. */
+enum status	 core_kms_decrypt(struct core_request *req, const char *key_id,
+		    const struct kms_context_pair *context, size_t context_count,
+		    const unsigned char *blob, size_t blob_len,
+		    struct secret_buf **plain, char **key_arn, struct error *err);
+
+struct kms_reencrypt_input {
+	const unsigned char		*blob;
+	size_t				 blob_len;
+	const char			*source_key_id;		/* may be NULL */
+	const struct kms_context_pair	*source_context;
+	size_t				 source_context_count;
+	const char			*destination_key_id;
+	const struct kms_context_pair	*destination_context;
+	size_t				 destination_context_count;
+};
+
+enum status	 core_kms_reencrypt(struct core_request *req,
+		    const struct kms_reencrypt_input *in, unsigned char **blob,
+		    size_t *blob_len, char **source_arn, char **destination_arn,
+		    struct error *err);
+/* A data key of key_len bytes (1..1024) encrypted under key_id; plain NULL
+ * for GenerateDataKeyWithoutPlaintext. */
+enum status	 core_kms_generate_data_key(struct core_request *req,
+		    const char *key_id, const struct kms_context_pair *context,
+		    size_t context_count, size_t key_len, struct secret_buf **plain,
+		    unsigned char **blob, size_t *blob_len, char **key_arn,
+		    struct error *err);
+enum status	 core_kms_generate_random(struct core_request *req,
+		    size_t len, struct secret_buf **out, struct error *err);
+
+/* The default policy a key gets (and GetKeyPolicy shows while none was
+ * put): the account's root may do everything; for an AWS managed key,
+ * AWS's policy for aws/secretsmanager.  malloc'd. */
+char		*core_kms_default_policy(const struct kms_key_record *key);
+
+/* Background work, for the maintenance loop: delete keys whose deletion
+ * date has come and rotate keys whose automatic rotation is due. */
+enum status	 core_kms_maintain(const struct core_env *env, int64_t now_ms,
+		    size_t *deleted, size_t *rotated);
+
+/* ---- root key rotation (kms_root.c) ----
+ * Meta keys of the data folder: META_ROOT_CHECK holds the check blob of the
+ * current root key (its header names the generation); while a rotation is
+ * under way META_ROOT_PENDING_CHECK holds the next key's check and
+ * META_ROOT_PENDING_LINK the next key wrapped under the current one, so
+ * every process holding the current key can follow the rotation. */
+
+#define META_ROOT_CHECK		"root_key_check"
+#define META_ROOT_PENDING_CHECK	"root_key_pending_check"
+#define META_ROOT_PENDING_LINK	"root_key_pending_link"
+
+struct root_rotation_state {
+	uint32_t	 current_generation;
+	uint32_t	 pending_generation;	/* 0: no rotation under way */
+};
+
+/* Read the rotation state (inside txn). */
+enum status	 core_root_state(struct store_txn *txn,
+		    struct root_rotation_state *out);
+/* Bring the keyring up to date with the data folder: add the pending
+ * generation through its link (when the keyring holds the current one)
+ * and make it the wrap generation.  Used by the keyring hooks. */
+enum status	 core_root_keyring_sync(const struct core_env *env);
+/* Begin a rotation to next_key (taken over) unless one is under way
+ * (then next_key is freed and the pending key is used): writes the pending
+ * check and link in one transaction. */
+enum status	 core_root_rotation_begin(const struct core_env *env,
+		    struct secret_buf *next_key, uint32_t *generation,
+		    struct error *err);
+/* Re-wrap every row still under an older generation, one row per
+ * transaction; crash_after > 0 aborts the process after that many rows
+ * (tests).  *rewrapped counts the rows changed. */
+enum status	 core_root_rewrap_all(const struct core_env *env,
+		    size_t crash_after, size_t *rewrapped, struct error *err);
+/* Finish: re-wrap stragglers and swap the checks in one transaction that
+ * also destroys the link. */
+enum status	 core_root_rotation_finish(const struct core_env *env,
+		    struct error *err);
+/* The root key of a generation, copied out for the key source to store
+ * (rotate-root-key writes the new key file). */
+enum status	 core_root_key_export(const struct core_env *env,
+		    uint32_t generation, struct secret_buf **out);
+
+/* ======== end of KMS ======== */
 
 /* ---- accounts and access keys (account.c) ---- */
 
@@ -382,5 +721,216 @@ enum status	 core_access_key_import(const struct core_env *env,
 		    const char *account_id, const char *access_key_id,
 		    const struct secret_buf *secret_access_key, int64_t now_ms,
 		    struct error *err);
+
+
+/* ======== rotation (rotation.c, rotation_state.c, rotation_functions.c) ========
+ * The rotation state of a secret is one store row (struct rotation_record):
+ * its configuration (function, rules), its schedule (the next window) and
+ * the rotation in progress (the pending version, who runs it, the outcome
+ * of the last attempt).  core/ keeps the rules of RotateSecret and
+ * CancelRotateSecret and the bookkeeping of attempts; rotation/ parses
+ * schedules, runs the steps and plugs in through the hooks below, so core
+ * never calls rotation/. */
+
+#define ROTATION_STATUS_IN_PROGRESS	"InProgress"
+#define ROTATION_STATUS_SUCCEEDED	"Succeeded"
+#define ROTATION_STATUS_FAILED		"Failed"
+#define ROTATION_STATUS_CANCELLED	"Cancelled"
+#define ROTATION_STEP_CREATE		"createSecret"
+#define ROTATION_STEP_SET		"setSecret"
+#define ROTATION_STEP_TEST		"testSecret"
+#define ROTATION_STEP_FINISH		"finishSecret"
+/* Function names reserved for the built-in rotators. */
+#define ROTATION_BUILTIN_PREFIX		"sesame-builtin-"
+/* The user name of the short-lived keys handed to rotation functions. */
+#define ROTATION_KEY_USER_NAME		"sesame-rotation"
+#define ROTATION_FUNCTION_COMMAND	"command"
+#define ROTATION_FUNCTION_URL		"url"
+#define MSG_ROTATION_IN_PROGRESS	"A previous rotation isn't complete. " \
+					"That rotation will be reattempted."
+#define MSG_ROTATION_CANNOT_INVOKE	"Secrets Manager cannot invoke the " \
+	"specified Lambda function. Ensure that the function policy grants " \
+	"access to the principal secretsmanager.amazonaws.com."
+
+/* RotationRules as given (strings borrowed). */
+struct core_rotation_rules {
+	int64_t		 after_days;		/* 0: not given */
+	const char	*duration;		/* NULL: not given */
+	const char	*schedule_expression;	/* NULL: not given */
+};
+
+/* What a schedule means from a given moment. */
+struct core_rotation_plan {
+	int64_t		 next_window_at;	/* 0: no automatic rotation */
+	int64_t		 next_window_end_at;
+	int64_t		 display_days;		/* AutomaticallyAfterDays shown */
+};
+
+/* Parse rules and plan the next window (rotation_plan).  DAYS schedules
+ * count from last_rotated_at when set, the others from now_ms.
+ * STATUS_INVALID_PARAMETER with AWS's message for rules it refuses. */
+typedef enum status (*core_rotation_plan_fn)(void *arg,
+    const struct core_rotation_rules *rules, int64_t last_rotated_at,
+    int64_t now_ms, struct core_rotation_plan *out, struct error *err);
+/* Can lambda_arn rotate secret (rotation_preflight)?  Runs outside any
+ * transaction; may read secrets through req (as the caller). */
+typedef enum status (*core_rotation_preflight_fn)(void *arg,
+    struct core_request *req, const struct secret_record *secret,
+    const char *lambda_arn, struct error *err);
+
+struct core_rotate_input {
+	const char			*secret_id;
+	const char			*client_request_token;	/* required */
+	const char			*lambda_arn;	/* NULL: the stored one */
+	const struct core_rotation_rules *rules;	/* NULL: the stored ones */
+	bool				 rotate_immediately;
+	core_rotation_plan_fn		 plan;
+	core_rotation_preflight_fn	 preflight;	/* NULL: none */
+	void				*hook_arg;
+};
+
+struct core_rotate_output {
+	char	*arn;
+	char	*name;
+	char	*version_id;	/* the rotation's version; NULL: none */
+};
+
+void		 core_rotate_output_cleanup(struct core_rotate_output *out);
+
+/*
+ * RotateSecret: store the function and rules, turn rotation on, and (when
+ * rotate_immediately) start a rotation whose new version is the
+ * ClientRequestToken; the scheduler runs it.  The same token again resumes
+ * that rotation (a retry); another token while a version other than
+ * AWSCURRENT holds AWSPENDING (or a rotation is pending) is
+ * InvalidRequestException MSG_ROTATION_IN_PROGRESS.
+ */
+enum status	 core_secret_rotate(struct core_request *req,
+		    const struct core_rotate_input *in,
+		    struct core_rotate_output *out, struct error *err);
+/* CancelRotateSecret: rotation off (function and rules kept), the rotation
+ * in progress abandoned (its version keeps AWSPENDING, as on AWS);
+ * out->version_id names that version. */
+enum status	 core_secret_cancel_rotation(struct core_request *req,
+		    const char *secret_id, struct core_rotate_output *out,
+		    struct error *err);
+/* The rotation rows of secrets (DescribeSecret, ListSecrets): out[i] is
+ * the row of secret_ids[i], or zeroed (secret_id 0) when it has none. */
+enum status	 core_rotation_records_get(const struct core_env *env,
+		    const int64_t *secret_ids, size_t count,
+		    struct rotation_record *out);
+/* Every rotation row, for `sesame admin rotation-status` (account_id NULL:
+ * all accounts). */
+enum status	 core_rotation_list(const struct core_env *env,
+		    const char *account_id, struct rotation_record **out,
+		    size_t *count);
+
+/* The scheduler's doorbell: RotateSecret rings it after starting a
+ * rotation.  Set once at start-up (NULL to clear); thread-safe. */
+typedef void (*core_rotation_wake_fn)(void *arg);
+void		 core_rotation_wake_set(core_rotation_wake_fn fn, void *arg);
+
+/* ---- what the runner uses (rotation_state.c) ---- */
+
+/* A request the service makes on its own behalf for a secret of
+ * account_id: allowed on that account's resources only. */
+void		 core_service_request_init(struct core_request *req,
+		    const struct core_env *env, const char *account_id,
+		    const char *region, const char *action, int64_t now_ms);
+
+/* Is a lease held by owner until until still good at now_ms? */
+typedef bool (*core_lease_live_fn)(const char *owner, int64_t until,
+    int64_t now_ms);
+
+/* Rows due at now_ms (a rotation pending and due for an attempt, or a
+ * window open), at most limit. */
+enum status	 core_rotation_due(const struct core_env *env, int64_t now_ms,
+		    size_t limit, struct rotation_record **out, size_t *count);
+
+struct core_rotation_claim_input {
+	int64_t			 secret_id;
+	const char		*owner;		/* this process */
+	int64_t			 now_ms;
+	int64_t			 lease_until;
+	core_lease_live_fn	 lease_is_live;
+};
+
+/* One attempt, claimed: nobody else runs this secret's rotation until the
+ * lease ends or the attempt is finished. */
+struct core_rotation_claim {
+	struct rotation_record		 rotation;	/* as claimed */
+	char				*secret_name;
+	char				*version_id;	/* the rotation's token */
+	bool				 is_new;	/* a fresh rotation */
+	bool				 is_builtin;	/* a sesame-builtin-* name */
+	struct rotation_function_record	 function;	/* external; arn NULL
+							 * when unregistered */
+	bool				 has_key;
+	struct access_key_pair		 key;		/* external functions */
+};
+
+void		 core_rotation_claim_cleanup(struct core_rotation_claim *c);
+/* Claim the rotation of a secret that is due: reuse the pending version
+ * (or adopt a version holding AWSPENDING without AWSCURRENT), else start a
+ * new one; make the attempt's access key for an external function (the
+ * previous attempt's is deleted).  STATUS_NOT_FOUND when it is not due any
+ * more or someone holds a live lease. */
+enum status	 core_rotation_claim(const struct core_env *env,
+		    const struct core_rotation_claim_input *in,
+		    struct core_rotation_claim *out, struct error *err);
+/* Record that step was reached (or passed) and extend the lease.
+ * STATUS_NOT_FOUND when the rotation was cancelled or is not ours. */
+enum status	 core_rotation_progress(const struct core_env *env,
+		    int64_t secret_id, const char *owner, const char *version_id,
+		    const char *step, int64_t lease_until);
+
+struct core_rotation_outcome {
+	bool				 is_success;
+	const char			*step;		/* where it ended */
+	const char			*error_message;	/* failures */
+	int64_t				 now_ms;
+	int64_t				 retry_at;	/* failures */
+	int64_t				 claimed_at;	/* the claim's now_ms */
+	/* Success: the next window (planned from now_ms). */
+	const struct core_rotation_plan	*plan;
+};
+
+/* End an attempt: on success the rotation is done (LastRotatedDate, next
+ * window), on failure it stays pending for retry_at (or at once when
+ * RotateSecret asked for a retry while the attempt ran).  The lease is
+ * released and access_key_id (may be NULL) deleted either way; when the
+ * rotation was cancelled meanwhile only that is done. */
+enum status	 core_rotation_finish(const struct core_env *env,
+		    int64_t secret_id, const char *owner, const char *version_id,
+		    const char *access_key_id,
+		    const struct core_rotation_outcome *o);
+/* Move the next window (a value written since the last rotation counts as
+ * one for AutomaticallyAfterDays). */
+enum status	 core_rotation_reschedule(const struct core_env *env,
+		    int64_t secret_id, const struct core_rotation_plan *plan,
+		    int64_t now_ms);
+/* Delete rotation access keys that no live attempt holds. */
+enum status	 core_rotation_keys_sweep(const struct core_env *env,
+		    int64_t now_ms, core_lease_live_fn lease_is_live);
+
+/* ---- the registry of external functions (rotation_functions.c) ---- */
+
+/* STATUS_INVALID_PARAMETER for a malformed ARN or a reserved name,
+ * STATUS_EXISTS when registered. */
+enum status	 core_rotation_function_register(const struct core_env *env,
+		    const struct rotation_function_record *rec,
+		    struct error *err);
+enum status	 core_rotation_function_get(const struct core_env *env,
+		    const char *arn, struct rotation_function_record *out);
+enum status	 core_rotation_function_list(const struct core_env *env,
+		    struct rotation_function_record **out, size_t *count);
+enum status	 core_rotation_function_remove(const struct core_env *env,
+		    const char *arn, struct error *err);
+/* Is arn arn:aws:lambda:REGION:ACCOUNT:function:NAME?  *name points into
+ * arn. */
+bool		 core_lambda_arn_parse(const char *arn, struct arn_parts *parts,
+		    const char **name);
+
+/* ======== end of rotation ======== */
 
 #endif

@@ -30,8 +30,17 @@
 #define LIST_BATCH		256
 #define LIST_SCAN_LIMIT		4096
 
+/*
+ * "sesame-page-v1:<a|d>:<c|n|m|l>:<last id>[:<last sort value>]": direction,
+ * sort key, and the keyset position after which the next page starts.
+ */
+static const char sort_chars[] = { [STORE_SORT_CREATED] = 'c',
+    [STORE_SORT_NAME] = 'n', [STORE_SORT_CHANGED] = 'm',
+    [STORE_SORT_ACCESSED] = 'l' };
+
 static enum status
-page_token_decode(const char *token, bool is_descending, int64_t *after_id)
+page_token_decode(const char *token, const struct secret_list_input *in,
+    struct store_list_query *q)
 {
 	const char	*p;
 	char		*end;
@@ -40,16 +49,51 @@ page_token_decode(const char *token, bool is_descending, int64_t *after_id)
 	if (strncmp(token, TOKEN_PREFIX, strlen(TOKEN_PREFIX)) != 0)
 		return STATUS_INVALID_NEXT_TOKEN;
 	p = token + strlen(TOKEN_PREFIX);
-	if (*p != (is_descending ? 'd' : 'a') || p[1] != ':')
+	if (p[0] != (in->is_descending ? 'd' : 'a') || p[1] != ':' ||
+	    p[2] != sort_chars[in->sort_by] || p[3] != ':')
 		return STATUS_INVALID_NEXT_TOKEN;
-	p += 2;
+	p += 4;
 	if (*p < '0' || *p > '9')
 		return STATUS_INVALID_NEXT_TOKEN;
 	v = strtoll(p, &end, 10);
-	if (*end != '\0' || v <= 0)
+	if (v <= 0)
 		return STATUS_INVALID_NEXT_TOKEN;
-	*after_id = v;
-	return STATUS_OK;
+	q->after_id = v;
+	if (in->sort_by == STORE_SORT_CREATED)
+		return *end == '\0' ? STATUS_OK : STATUS_INVALID_NEXT_TOKEN;
+	if (*end != ':')
+		return STATUS_INVALID_NEXT_TOKEN;
+	p = end + 1;
+	if (in->sort_by == STORE_SORT_NAME) {
+		q->after_name = p;	/* points into the token */
+		return secret_name_validate(p, NULL) == STATUS_OK ? STATUS_OK :
+		    STATUS_INVALID_NEXT_TOKEN;
+	}
+	if (*p < '0' || *p > '9')
+		return STATUS_INVALID_NEXT_TOKEN;
+	q->after_value = strtoll(p, &end, 10);
+	return *end == '\0' ? STATUS_OK : STATUS_INVALID_NEXT_TOKEN;
+}
+
+static char *
+page_token_encode(const struct secret_list_input *in,
+    const struct secret_record *last)
+{
+	char	*token = NULL;
+	int	 n;
+
+	if (in->sort_by == STORE_SORT_CREATED)
+		n = asprintf(&token, TOKEN_PREFIX "%c:c:%" PRId64,
+		    in->is_descending ? 'd' : 'a', last->id);
+	else if (in->sort_by == STORE_SORT_NAME)
+		n = asprintf(&token, TOKEN_PREFIX "%c:n:%" PRId64 ":%s",
+		    in->is_descending ? 'd' : 'a', last->id, last->name);
+	else
+		n = asprintf(&token, TOKEN_PREFIX "%c:%c:%" PRId64 ":%" PRId64,
+		    in->is_descending ? 'd' : 'a', sort_chars[in->sort_by],
+		    last->id, in->sort_by == STORE_SORT_CHANGED ?
+		    last->last_changed_at : last->last_accessed_at);
+	return n < 0 ? NULL : token;
 }
 
 static bool
@@ -170,6 +214,7 @@ core_secret_list(struct core_request *req, const struct secret_list_input *in,
 	struct secret_record		*recs = NULL;
 	struct secret_list_output	 result;
 	struct secret_description	 d;
+	struct secret_record		 last;
 	size_t				 fetched = 0, scanned = 0, i = 0;
 	int64_t				 last_id = 0;
 	bool				 is_exhausted = false;
@@ -178,12 +223,14 @@ core_secret_list(struct core_request *req, const struct secret_list_input *in,
 	memset(&result, 0, sizeof(result));
 	memset(&q, 0, sizeof(q));
 	memset(&d, 0, sizeof(d));
+	memset(&last, 0, sizeof(last));
 	q.account_id = req->account_id;
 	q.region = req->region;
 	q.include_deleted = in->include_planned_deletion;
 	q.is_descending = in->is_descending;
-	if (in->next_token != NULL && page_token_decode(in->next_token,
-	    in->is_descending, &q.after_id) != STATUS_OK) {
+	q.sort_by = in->sort_by;
+	if (in->next_token != NULL && page_token_decode(in->next_token, in,
+	    &q) != STATUS_OK) {
 		st = error_set(err, STATUS_INVALID_NEXT_TOKEN,
 		    "The NextToken value is invalid.");
 		goto out;
@@ -213,13 +260,33 @@ core_secret_list(struct core_request *req, const struct secret_list_input *in,
 				is_exhausted = true;
 			if (fetched == 0)
 				break;
-			q.after_id = recs[fetched - 1].id;
+			/* The keyset moves to this batch's last row. */
+			secret_record_cleanup(&last);
+			last.id = recs[fetched - 1].id;
+			last.last_changed_at = recs[fetched - 1].last_changed_at;
+			last.last_accessed_at = recs[fetched - 1].last_accessed_at;
+			if ((last.name = strdup(recs[fetched - 1].name)) == NULL) {
+				st = STATUS_NO_MEMORY;
+				goto out;
+			}
+			q.after_id = last.id;
+			q.after_name = last.name;
+			q.after_value = q.sort_by == STORE_SORT_CHANGED ?
+			    last.last_changed_at : last.last_accessed_at;
 		}
 		d.secret = recs[i];
 		memset(&recs[i], 0, sizeof(recs[i]));
 		i++;
 		scanned++;
 		last_id = d.secret.id;
+		secret_record_cleanup(&last);
+		last.id = d.secret.id;
+		last.last_changed_at = d.secret.last_changed_at;
+		last.last_accessed_at = d.secret.last_accessed_at;
+		if ((last.name = strdup(d.secret.name)) == NULL) {
+			st = STATUS_NO_MEMORY;
+			goto out;
+		}
 		if ((st = core_description_load(txn, &d)) != STATUS_OK)
 			goto out;
 		if (secret_filters_match(&d, in->filters, in->filter_count)) {
@@ -229,19 +296,17 @@ core_secret_list(struct core_request *req, const struct secret_list_input *in,
 			secret_description_cleanup(&d);
 	}
 	/* More may follow unless the store ran dry and this batch is used up. */
-	if (!(is_exhausted && i == fetched) && last_id != 0) {
-		if (asprintf(&result.next_token, TOKEN_PREFIX "%c:%" PRId64,
-		    in->is_descending ? 'd' : 'a', last_id) < 0) {
-			result.next_token = NULL;
-			st = STATUS_NO_MEMORY;
-			goto out;
-		}
+	if (!(is_exhausted && i == fetched) && last_id != 0 &&
+	    (result.next_token = page_token_encode(in, &last)) == NULL) {
+		st = STATUS_NO_MEMORY;
+		goto out;
 	}
 	*out = result;
 	memset(&result, 0, sizeof(result));
 	st = STATUS_OK;
 out:
 	store_rollback(txn);
+	secret_record_cleanup(&last);
 	secret_description_cleanup(&d);
 	secret_records_free(recs, fetched);
 	secret_list_output_cleanup(&result);

@@ -62,7 +62,7 @@ version_copy(struct core_request *req, struct store_txn *txn,
     const char *version_id, struct error *err)
 {
 	struct version_record	 v, copy;
-	struct secret_buf	*plain = NULL, *material = NULL;
+	struct secret_buf	*plain = NULL;
 	struct envelope_aad	 aad;
 	struct sealed_value	 sealed;
 	char			*key_arn = NULL;
@@ -77,19 +77,14 @@ version_copy(struct core_request *req, struct store_txn *txn,
 	if ((st = core_version_open(req, txn, primary, &v, &plain, err)) !=
 	    STATUS_OK)
 		goto out;
-	if ((st = core_kms_key_material(req, txn, replica->account_id,
-	    replica->region, replica->kms_key_id, true, &material, &key_arn,
-	    err)) != STATUS_OK)
-		goto out;
 	aad.account_id = replica->account_id;
 	aad.secret_arn = replica->arn;
 	aad.version_id = version_id;
 	aad.is_binary = v.is_binary;
-	if ((st = envelope_seal(material, &aad, plain, &sealed)) != STATUS_OK) {
-		st = error_set(err, STATUS_ENCRYPTION_FAILURE,
-		    "Secrets Manager can't encrypt the secret value.");
+	if ((st = core_kms_version_seal(req, txn, replica->region,
+	    replica->kms_key_id, &aad, plain, &sealed, &key_arn, err)) !=
+	    STATUS_OK)
 		goto out;
-	}
 	copy.secret_id = replica->id;
 	copy.version_id = v.version_id;
 	copy.created_at = v.created_at;
@@ -103,7 +98,6 @@ version_copy(struct core_request *req, struct store_txn *txn,
 out:
 	sealed_value_cleanup(&sealed);
 	secret_buf_free(plain);
-	secret_buf_free(material);
 	free(key_arn);
 	version_record_cleanup(&v);
 	return st;

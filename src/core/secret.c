@@ -200,20 +200,15 @@ output_fill(struct secret_write_output *out, const struct secret_record *secret,
 	return STATUS_OK;
 }
 
-/* Open a stored version's value. */
+/* Open a stored version's value (kms_key.c checks the key and opens). */
 enum status
 core_version_open(struct core_request *req, struct store_txn *txn,
     const struct secret_record *secret, const struct version_record *version,
     struct secret_buf **out, struct error *err)
 {
-	struct secret_buf	*material = NULL;
 	struct envelope_aad	 aad;
 	struct sealed_value	 sealed;
-	enum status		 st;
 
-	if ((st = core_kms_key_material_by_arn(req, txn, version->kms_key_arn,
-	    &material, err)) != STATUS_OK)
-		goto out;
 	aad.account_id = secret->account_id;
 	aad.secret_arn = secret->arn;
 	aad.version_id = version->version_id;
@@ -222,16 +217,8 @@ core_version_open(struct core_request *req, struct store_txn *txn,
 	sealed.ciphertext_len = version->ciphertext_len;
 	sealed.wrapped_key = version->wrapped_key;
 	sealed.wrapped_key_len = version->wrapped_key_len;
-	if ((st = envelope_open(material, &aad, &sealed, out)) != STATUS_OK) {
-		log_error("version %s of %s failed authentication", aad.version_id,
-		    secret->arn);
-		st = error_set(err, STATUS_DECRYPTION_FAILURE,
-		    "Secrets Manager can't decrypt the protected secret text "
-		    "using the provided KMS key.");
-	}
-out:
-	secret_buf_free(material);
-	return st;
+	return core_kms_version_open(req, txn, &aad, version->kms_key_arn,
+	    &sealed, out, err);
 }
 
 /*
@@ -278,7 +265,6 @@ version_create(struct core_request *req, struct store_txn *txn,
     const struct secret_value_input *value, const char *const *stages,
     size_t stage_count, struct error *err)
 {
-	struct secret_buf	*material = NULL;
 	struct version_record	 rec, current;
 	struct envelope_aad	 aad;
 	struct sealed_value	 sealed;
@@ -288,20 +274,16 @@ version_create(struct core_request *req, struct store_txn *txn,
 	memset(&rec, 0, sizeof(rec));
 	memset(&current, 0, sizeof(current));
 	memset(&sealed, 0, sizeof(sealed));
-	if ((st = core_kms_key_material(req, txn, secret->account_id,
-	    secret->region, secret->kms_key_id, true, &material, &key_arn,
-	    err)) != STATUS_OK)
-		goto out;
 	aad.account_id = secret->account_id;
 	aad.secret_arn = secret->arn;
 	aad.version_id = version_id;
 	aad.is_binary = value->is_binary;
-	if ((st = envelope_seal(material, &aad, value->value, &sealed)) !=
-	    STATUS_OK) {
-		st = error_set(err, STATUS_ENCRYPTION_FAILURE,
-		    "Secrets Manager can't encrypt the secret value.");
+	/* EncryptionFailure when the secret's key is disabled or pending
+	 * deletion: never another key in its place. */
+	if ((st = core_kms_version_seal(req, txn, secret->region,
+	    secret->kms_key_id, &aad, value->value, &sealed, &key_arn, err)) !=
+	    STATUS_OK)
 		goto out;
-	}
 	rec.secret_id = secret->id;
 	rec.version_id = (char *)version_id;
 	rec.created_at = req->now_ms;
@@ -338,7 +320,6 @@ version_create(struct core_request *req, struct store_txn *txn,
 	st = STATUS_OK;
 out:
 	sealed_value_cleanup(&sealed);
-	secret_buf_free(material);
 	free(key_arn);
 	return st;
 }
@@ -617,6 +598,11 @@ core_secret_update(struct core_request *req,
 		secret_buf_free(material);
 		free(key_arn);
 		if (st != STATUS_OK)
+			goto out;
+		/* As AWS: the versions with a staging label move to the new
+		 * key now; the others stay under the key that sealed them. */
+		if ((st = core_kms_secret_rekey(req, txn, &secret,
+		    in->kms_key_id, err)) != STATUS_OK)
 			goto out;
 		free(secret.kms_key_id);
 		if ((secret.kms_key_id = strdup(in->kms_key_id)) == NULL) {

@@ -178,6 +178,12 @@ secret_versions_output_cleanup(struct secret_versions_output *out)
 	memset(out, 0, sizeof(*out));
 }
 
+/*
+ * Page tokens name the last version returned (its creation time and id), so
+ * versions created or deprecated between pages neither repeat nor vanish:
+ * the next page starts right after that version in newest-first order, or,
+ * if it was pruned meanwhile, at the first version created before it.
+ */
 enum status
 core_secret_list_versions(struct core_request *req,
     const struct secret_versions_input *in, struct secret_versions_output *out,
@@ -185,7 +191,9 @@ core_secret_list_versions(struct core_request *req,
 {
 	struct store_txn		*txn = NULL;
 	struct secret_versions_output	 result;
-	size_t				 start = 0, kept = 0;
+	size_t				 kept = 0, i, start = 0;
+	long long			 after_at = 0;
+	const char			*after_id = NULL;
 	char				*end;
 	enum status			 st;
 
@@ -195,11 +203,13 @@ core_secret_list_versions(struct core_request *req,
 
 		if (strncmp(in->next_token, TOKEN_PREFIX,
 		    strlen(TOKEN_PREFIX)) != 0 || *p < '0' || *p > '9' ||
-		    (start = strtoul(p, &end, 10)) == 0 || *end != '\0') {
+		    (after_at = strtoll(p, &end, 10)) <= 0 || *end != ':' ||
+		    end[1] == '\0') {
 			st = error_set(err, STATUS_INVALID_NEXT_TOKEN,
 			    "The NextToken value is invalid.");
 			goto out;
 		}
+		after_id = end + 1;
 	}
 	if ((st = store_begin(req->env->store, false, &txn)) != STATUS_OK)
 		goto out;
@@ -210,32 +220,43 @@ core_secret_list_versions(struct core_request *req,
 	    &result.version_count)) != STATUS_OK)
 		goto out;
 
-	/* Keep the page [start, start + max) of the visible versions. */
-	for (size_t i = 0, visible = 0; i < result.version_count; i++) {
+	if (after_id != NULL) {
+		for (start = 0; start < result.version_count; start++) {
+			const struct version_record *v = &result.versions[start];
+
+			if (strcmp(v->version_id, after_id) == 0) {
+				start++;
+				break;
+			}
+			if (v->created_at < after_at)
+				break;
+		}
+	}
+	for (i = start; i < result.version_count; i++) {
 		struct version_record *v = &result.versions[i];
 
-		if (!in->include_deprecated && v->stage_count == 0) {
-			version_record_cleanup(v);
+		if (!in->include_deprecated && v->stage_count == 0)
 			continue;
-		}
-		if (visible++ < start || kept >= in->max_results) {
-			if (kept >= in->max_results && result.next_token == NULL &&
-			    asprintf(&result.next_token, TOKEN_PREFIX "%zu",
-			    visible - 1) < 0) {
+		if (kept == in->max_results) {
+			const struct version_record *last =
+			    &result.versions[kept - 1];
+
+			if (asprintf(&result.next_token, TOKEN_PREFIX "%lld:%s",
+			    (long long)last->created_at, last->version_id) < 0) {
 				result.next_token = NULL;
 				st = STATUS_NO_MEMORY;
 				goto out;
 			}
-			version_record_cleanup(v);
-			continue;
+			break;
 		}
-		if (&result.versions[kept] != v) {
+		if (kept != i) {
+			version_record_cleanup(&result.versions[kept]);
 			result.versions[kept] = *v;
 			memset(v, 0, sizeof(*v));
 		}
 		kept++;
 	}
-	for (size_t i = kept; i < result.version_count; i++)
+	for (i = kept; i < result.version_count; i++)
 		version_record_cleanup(&result.versions[i]);
 	result.version_count = kept;
 	*out = result;

@@ -12,6 +12,13 @@
  * exists unwrapped only inside envelope_seal / envelope_open, in a
  * secret_buf that is wiped before they return.
  *
+ * envelope_seal / envelope_open keep the first format (data key wrapped with
+ * key_wrap under raw KMS material).  Versions written since KMS keys have
+ * versions keep their data key as a KMS ciphertext blob (kms_blob.c, made
+ * by core/kms_key.c) and use only the value half here: envelope_seal_value
+ * and envelope_open_value; envelope_unwrap_data_key lets a legacy data key
+ * be re-wrapped into that form.
+ *
  * Any failure to seal is STATUS_ENCRYPTION_FAILURE and any failure to open
  * STATUS_DECRYPTION_FAILURE, whatever the cause, so callers and clients
  * learn nothing about which check failed.
@@ -175,4 +182,78 @@ sealed_value_cleanup(struct sealed_value *sv)
 	free(sv->ciphertext);
 	free(sv->wrapped_key);
 	memset(sv, 0, sizeof(*sv));
+}
+
+enum status
+envelope_seal_value(const struct secret_buf *data_key,
+    const struct envelope_aad *aad, const struct secret_buf *plain,
+    unsigned char **out, size_t *out_len)
+{
+	enum status	 st = STATUS_ENCRYPTION_FAILURE;
+	unsigned char	*value_aad = NULL;
+	size_t		 value_aad_len;
+
+	if (data_key == NULL || data_key->len != CRYPTO_KEY_LEN ||
+	    plain == NULL || out == NULL || out_len == NULL)
+		goto out;
+	if (envelope_aad_build(aad, true, &value_aad, &value_aad_len) !=
+	    STATUS_OK)
+		goto out;
+	if (key_wrap(data_key, value_aad, value_aad_len, plain->data,
+	    plain->len, out, out_len) != STATUS_OK)
+		goto out;
+	st = STATUS_OK;
+out:
+	free(value_aad);
+	return st;
+}
+
+enum status
+envelope_open_value(const struct secret_buf *data_key,
+    const struct envelope_aad *aad, const unsigned char *ciphertext,
+    size_t ciphertext_len, struct secret_buf **out)
+{
+	enum status	 st = STATUS_DECRYPTION_FAILURE;
+	unsigned char	*value_aad = NULL;
+	size_t		 value_aad_len;
+
+	if (data_key == NULL || data_key->len != CRYPTO_KEY_LEN || out == NULL)
+		goto out;
+	if (envelope_aad_build(aad, true, &value_aad, &value_aad_len) !=
+	    STATUS_OK)
+		goto out;
+	if (key_unwrap(data_key, value_aad, value_aad_len, ciphertext,
+	    ciphertext_len, out) != STATUS_OK)
+		goto out;
+	st = STATUS_OK;
+out:
+	free(value_aad);
+	return st;
+}
+
+enum status
+envelope_unwrap_data_key(const struct secret_buf *kms_key,
+    const struct envelope_aad *aad, const unsigned char *wrapped,
+    size_t wrapped_len, struct secret_buf **out)
+{
+	enum status	 st = STATUS_DECRYPTION_FAILURE;
+	struct secret_buf *data_key = NULL;
+	unsigned char	*key_aad = NULL;
+	size_t		 key_aad_len;
+
+	if (kms_key == NULL || kms_key->len != CRYPTO_KEY_LEN || out == NULL)
+		goto out;
+	if (envelope_aad_build(aad, false, &key_aad, &key_aad_len) !=
+	    STATUS_OK)
+		goto out;
+	if (key_unwrap(kms_key, key_aad, key_aad_len, wrapped, wrapped_len,
+	    &data_key) != STATUS_OK || data_key->len != CRYPTO_KEY_LEN)
+		goto out;
+	*out = data_key;
+	data_key = NULL;
+	st = STATUS_OK;
+out:
+	secret_buf_free(data_key);
+	free(key_aad);
+	return st;
 }

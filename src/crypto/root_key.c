@@ -16,6 +16,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <libgen.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -271,5 +272,146 @@ out:
 	/* A half-written key file would only make the next attempt fail. */
 	if (st != STATUS_OK && is_created)
 		unlink(path);
+	return st;
+}
+
+enum status
+root_key_generate(struct secret_buf **out)
+{
+	struct secret_buf *key;
+	enum status	 st;
+
+	if ((key = secret_buf_new(CRYPTO_KEY_LEN)) == NULL)
+		return STATUS_NO_MEMORY;
+	if ((st = random_bytes(key->data, CRYPTO_KEY_LEN)) != STATUS_OK) {
+		secret_buf_free(key);
+		return st;
+	}
+	key->len = CRYPTO_KEY_LEN;
+	*out = key;
+	return STATUS_OK;
+}
+
+enum status
+root_key_write_file(const char *path, const struct secret_buf *key,
+    struct error *err)
+{
+	enum status	 st = STATUS_INTERNAL;
+	char		 hex[ROOT_KEY_HEX_LEN + 2];
+	char		*tmp = NULL;
+	int		 fd = -1;
+
+	if (path == NULL || key == NULL || key->len != CRYPTO_KEY_LEN) {
+		error_set(err, st, "no root key file given");
+		goto out;
+	}
+	if (asprintf(&tmp, "%s.tmp", path) < 0) {
+		tmp = NULL;
+		st = error_set(err, STATUS_NO_MEMORY, "out of memory");
+		goto out;
+	}
+	hex_encode(key->data, key->len, hex);
+	hex[ROOT_KEY_HEX_LEN] = '\n';
+	hex[ROOT_KEY_HEX_LEN + 1] = '\0';
+	(void)unlink(tmp);
+	if ((fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC |
+	    O_NOFOLLOW, 0600)) == -1 ||
+	    fchmod(fd, 0600) == -1 ||
+	    root_key_write_all(fd, hex, ROOT_KEY_HEX_LEN + 1) == -1 ||
+	    fsync(fd) == -1) {
+		st = error_set(err, STATUS_IO, "cannot write root key file "
+		    "%s: %s", tmp, strerror(errno));
+		goto out;
+	}
+	if (close(fd) == -1) {
+		fd = -1;
+		st = error_set(err, STATUS_IO, "cannot write root key file "
+		    "%s: %s", tmp, strerror(errno));
+		goto out;
+	}
+	fd = -1;
+	if (rename(tmp, path) == -1 || root_key_sync_parent(path) == -1) {
+		st = error_set(err, STATUS_IO, "cannot replace root key file "
+		    "%s: %s", path, strerror(errno));
+		goto out;
+	}
+	st = STATUS_OK;
+out:
+	OPENSSL_cleanse(hex, sizeof(hex));
+	if (fd != -1)
+		close(fd);
+	if (st != STATUS_OK && tmp != NULL)
+		(void)unlink(tmp);
+	free(tmp);
+	return st;
+}
+
+#define SECRET_FILE_MAX	1024
+
+enum status
+secret_file_load(const char *path, struct secret_buf **out, struct error *err)
+{
+	enum status	 st = STATUS_INTERNAL;
+	struct secret_buf *sb = NULL;
+	struct stat	 sbuf;
+	ssize_t		 n;
+	int		 fd = -1;
+
+	if (path == NULL || out == NULL) {
+		error_set(err, st, "no file given");
+		goto out;
+	}
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK)) ==
+	    -1) {
+		st = error_set(err, STATUS_IO, "cannot open %s: %s", path,
+		    strerror(errno));
+		goto out;
+	}
+	if (fstat(fd, &sbuf) == -1 || !S_ISREG(sbuf.st_mode)) {
+		st = error_set(err, STATUS_INVALID_REQUEST,
+		    "%s is not a regular file", path);
+		goto out;
+	}
+	if ((sbuf.st_mode & 077) != 0) {
+		st = error_set(err, STATUS_INVALID_REQUEST,
+		    "%s has permissions %04o; it must not be accessible by "
+		    "group or others (chmod 600)", path,
+		    (unsigned)(sbuf.st_mode & 07777));
+		goto out;
+	}
+	if ((sb = secret_buf_new(SECRET_FILE_MAX + 1)) == NULL) {
+		st = error_set(err, STATUS_NO_MEMORY, "out of memory");
+		goto out;
+	}
+	while (sb->len <= SECRET_FILE_MAX) {
+		n = read(fd, sb->data + sb->len, SECRET_FILE_MAX + 1 - sb->len);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n == -1) {
+			st = error_set(err, STATUS_IO, "cannot read %s: %s",
+			    path, strerror(errno));
+			goto out;
+		}
+		if (n == 0)
+			break;
+		sb->len += (size_t)n;
+	}
+	if (sb->len > SECRET_FILE_MAX) {
+		st = error_set(err, STATUS_INVALID_REQUEST, "%s is too long",
+		    path);
+		goto out;
+	}
+	if (sb->len > 0 && sb->data[sb->len - 1] == '\n')
+		sb->len--;
+	if (sb->len > 0 && sb->data[sb->len - 1] == '\r')
+		sb->len--;
+	sb->data[sb->len] = '\0';
+	*out = sb;
+	sb = NULL;
+	st = STATUS_OK;
+out:
+	secret_buf_free(sb);
+	if (fd != -1)
+		close(fd);
 	return st;
 }

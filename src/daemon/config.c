@@ -24,8 +24,39 @@ const struct config_option config_options[] = {
 	OPT("root-key-file", CONFIG_STRING, root_key_file, NULL, 0, 0,
 	    "root key file (64 hex chars, mode 0600); default DATA_DIR/root.key;"
 	    " SESAME_ROOT_KEY in the environment takes precedence"),
+	OPT("root-key-source", CONFIG_STRING, root_key_source, "auto", 0, 0,
+	    "where the root key comes from: file (root-key-file), env "
+	    "(SESAME_ROOT_KEY), pkcs11 (a token decrypts "
+	    "pkcs11-wrapped-key-file) or auto (env when set, else file)"),
+	OPT("pkcs11-module", CONFIG_STRING, pkcs11_module,
+	    "/usr/lib/softhsm/libsofthsm2.so", 0, 0,
+	    "PKCS#11 module of the token holding the root key's wrapping key"),
+	OPT("pkcs11-token-label", CONFIG_STRING, pkcs11_token_label, NULL, 0, 0,
+	    "label of that token (default: the first token present)"),
+	OPT("pkcs11-key-label", CONFIG_STRING, pkcs11_key_label, "sesame-root",
+	    0, 0, "label of the AES key in the token"),
+	OPT("pkcs11-pin-file", CONFIG_STRING, pkcs11_pin_file, NULL, 0, 0,
+	    "file holding the token's user PIN (mode 0600); default: "
+	    "SESAME_PKCS11_PIN in the environment"),
+	OPT("pkcs11-wrapped-key-file", CONFIG_STRING, pkcs11_wrapped_key_file,
+	    NULL, 0, 0, "the root key encrypted by the token; default "
+	    "DATA_DIR/root.key.p11"),
 	OPT("audit-dir", CONFIG_STRING, audit_dir, NULL, 0, 0,
 	    "audit log folder; default DATA_DIR/audit"),
+	OPT("audit-on-failure", CONFIG_STRING, audit_on_failure, "deny", 0, 0,
+	    "when an audit event cannot be written: deny (fail the request) "
+	    "or allow (answer anyway; the loss is logged and counted)"),
+	OPT("audit-file-max-bytes", CONFIG_INTEGER, audit_file_max_bytes,
+	    "67108864", 4096, 1099511627776LL,
+	    "start a new audit file (signing the old one) past this size"),
+	OPT("audit-rotate-seconds", CONFIG_INTEGER, audit_rotate_seconds, "3600",
+	    0, 604800, "sign and close an audit file this long after its first "
+	    "event (0: only on size and shutdown)"),
+	OPT("audit-sync-interval-ms", CONFIG_INTEGER, audit_sync_interval_ms,
+	    "1000", 0, 60000, "fsync the audit file at most this long after a "
+	    "write (0: before answering each request)"),
+	OPT("metrics-allow-remote", CONFIG_BOOLEAN, metrics_allow_remote, "false",
+	    0, 0, "serve GET /metrics to non-loopback clients too"),
 	OPT("log-level", CONFIG_STRING, log_level, "info", 0, 0,
 	    "debug, info, warn or error"),
 	OPT("threads", CONFIG_INTEGER, threads, "0", 0, 256,
@@ -44,6 +75,18 @@ const struct config_option config_options[] = {
 	OPT("purge-interval-seconds", CONFIG_INTEGER, purge_interval_seconds,
 	    "60", 1, 86400, "how often secrets past their recovery window are "
 	    "removed (also once at start)"),
+	OPT("rotation-interval-seconds", CONFIG_INTEGER,
+	    rotation_interval_seconds, "60", 1, 86400, "how often due "
+	    "rotations are looked for (RotateSecret starts one at once)"),
+	OPT("rotation-retry-seconds", CONFIG_INTEGER, rotation_retry_seconds,
+	    "600", 1, 604800, "how long a failed rotation waits before it is "
+	    "tried again with the same pending version"),
+	OPT("rotation-function-timeout-seconds", CONFIG_INTEGER,
+	    rotation_function_timeout_seconds, "60", 1, 900, "how long one step "
+	    "of a rotation function may run (unless registered with its own)"),
+	OPT("rotation-endpoint-url", CONFIG_STRING, rotation_endpoint_url, NULL,
+	    0, 0, "where rotation functions call the API back; default: this "
+	    "server's --listen address (http or https)"),
 	OPT("allow-insecure-remote", CONFIG_BOOLEAN, allow_insecure_remote, "false",
 	    0, 0, "allow plain HTTP on a non-loopback address"),
 	{ NULL, 0, 0, NULL, 0, 0, NULL },
@@ -226,13 +269,34 @@ config_finish(struct config *cfg, struct error *err)
 		cfg->root_key_file = NULL;
 		return error_set(err, STATUS_NO_MEMORY, "out of memory");
 	}
+	if (cfg->pkcs11_wrapped_key_file == NULL &&
+	    asprintf(&cfg->pkcs11_wrapped_key_file, "%s/root.key.p11",
+	    cfg->data_dir) < 0) {
+		cfg->pkcs11_wrapped_key_file = NULL;
+		return error_set(err, STATUS_NO_MEMORY, "out of memory");
+	}
+	if (strcmp(cfg->root_key_source, "auto") != 0 &&
+	    strcmp(cfg->root_key_source, "file") != 0 &&
+	    strcmp(cfg->root_key_source, "env") != 0 &&
+	    strcmp(cfg->root_key_source, "pkcs11") != 0)
+		return error_set(err, STATUS_INVALID_PARAMETER,
+		    "root-key-source must be auto, file, env or pkcs11");
 	if (cfg->audit_dir == NULL &&
 	    asprintf(&cfg->audit_dir, "%s/audit", cfg->data_dir) < 0) {
 		cfg->audit_dir = NULL;
 		return error_set(err, STATUS_NO_MEMORY, "out of memory");
 	}
+	if (strcmp(cfg->audit_on_failure, "deny") != 0 &&
+	    strcmp(cfg->audit_on_failure, "allow") != 0)
+		return error_set(err, STATUS_INVALID_PARAMETER,
+		    "audit-on-failure must be deny or allow");
 	if ((cfg->tls_cert_file == NULL) != (cfg->tls_key_file == NULL))
 		return error_set(err, STATUS_INVALID_PARAMETER,
 		    "tls-cert and tls-key must be given together");
+	if (cfg->rotation_endpoint_url != NULL &&
+	    strncmp(cfg->rotation_endpoint_url, "http://", 7) != 0 &&
+	    strncmp(cfg->rotation_endpoint_url, "https://", 8) != 0)
+		return error_set(err, STATUS_INVALID_PARAMETER,
+		    "rotation-endpoint-url must be an http:// or https:// URL");
 	return STATUS_OK;
 }

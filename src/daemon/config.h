@@ -21,7 +21,18 @@ struct config {
 	char		*tls_cert_file;
 	char		*tls_key_file;
 	char		*root_key_file;		/* default DATA_DIR/root.key */
+	char		*root_key_source;	/* auto, file, env or pkcs11 */
+	char		*pkcs11_module;
+	char		*pkcs11_token_label;	/* NULL: the first token */
+	char		*pkcs11_key_label;
+	char		*pkcs11_pin_file;	/* NULL: SESAME_PKCS11_PIN */
+	char		*pkcs11_wrapped_key_file; /* default DATA_DIR/root.key.p11 */
 	char		*audit_dir;		/* default DATA_DIR/audit */
+	char		*audit_on_failure;	/* "deny" or "allow" */
+	int64_t		 audit_file_max_bytes;
+	int64_t		 audit_rotate_seconds;
+	int64_t		 audit_sync_interval_ms;
+	bool		 metrics_allow_remote;
 	char		*log_level;
 	int64_t		 threads;
 	int64_t		 max_body_bytes;
@@ -30,6 +41,11 @@ struct config {
 	int64_t		 idle_timeout_seconds;
 	int64_t		 test_clock_offset_seconds;
 	int64_t		 purge_interval_seconds;
+	/* rotation */
+	int64_t		 rotation_interval_seconds;
+	int64_t		 rotation_retry_seconds;
+	int64_t		 rotation_function_timeout_seconds;
+	char		*rotation_endpoint_url;	/* default: from listen */
 	bool		 allow_insecure_remote;
 };
 

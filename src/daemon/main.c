@@ -18,6 +18,7 @@ usage(FILE *f)
 	    "  init     create a data folder: database, root key, account, admin key\n"
 	    "  server   serve the AWS Secrets Manager API\n"
 	    "  admin    accounts and access keys (create-account, import-access-key)\n"
+	    "  audit    check (verify) and search (query) the audit log\n"
 	    "  version  print the version\n"
 	    "\n"
 	    "`sesame <command> --help` explains each command.\n");
@@ -36,6 +37,8 @@ main(int argc, char **argv)
 		return cmd_init(argc - 2, argv + 2);
 	if (strcmp(argv[1], "admin") == 0)
 		return cmd_admin(argc - 2, argv + 2);
+	if (strcmp(argv[1], "audit") == 0)
+		return cmd_audit(argc - 2, argv + 2);
 	if (strcmp(argv[1], "version") == 0 || strcmp(argv[1], "--version") == 0) {
 		printf("sesame %s\n", SESAME_VERSION);
 		return 0;

@@ -96,6 +96,31 @@ server_config(int argc, char **argv, struct config *cfg, bool *check)
 	return 0;
 }
 
+/* The audit log, signed with a key derived from the root key. */
+static enum status
+server_audit_open(const struct config *cfg, struct api_env *env,
+    struct error *err)
+{
+	struct audit_config	 acfg;
+	struct secret_buf	*root = NULL;
+	enum status		 st;
+
+	memset(&acfg, 0, sizeof(acfg));
+	if ((st = data_dir_root_key(cfg, &root, err)) != STATUS_OK)
+		return st;
+	st = root_key_derive(root, AUDIT_KEY_LABEL, &acfg.signing_key);
+	secret_buf_free(root);
+	if (st != STATUS_OK)
+		return error_set(err, st, "cannot derive the audit key");
+	acfg.dir = cfg->audit_dir;
+	acfg.file_max_bytes = cfg->audit_file_max_bytes;
+	acfg.rotate_seconds = cfg->audit_rotate_seconds;
+	acfg.sync_interval_ms = cfg->audit_sync_interval_ms;
+	acfg.on_file_closed = audit_anchor_save;
+	acfg.on_file_closed_arg = &env->core;
+	return audit_open(&acfg, &env->audit, err);
+}
+
 int
 cmd_server(int argc, char **argv)
 {
@@ -166,18 +191,26 @@ cmd_server(int argc, char **argv)
 		fprintf(stderr, "sesame: out of memory\n");
 		goto out;
 	}
-	if (audit_open(cfg.audit_dir, &env.audit, &err) != STATUS_OK) {
+	if (server_audit_open(&cfg, &env, &err) != STATUS_OK) {
 		fprintf(stderr, "sesame: %s\n", err.message);
 		goto out;
 	}
+	env.is_audit_fail_open = strcmp(cfg.audit_on_failure, "allow") == 0;
+	if (env.is_audit_fail_open)
+		log_warn("audit-on-failure = allow: requests are answered even "
+		    "when their audit event cannot be written");
+	if ((env.metrics = api_metrics_new()) == NULL) {
+		fprintf(stderr, "sesame: out of memory\n");
+		goto out;
+	}
+	env.is_metrics_remote_allowed = cfg.metrics_allow_remote;
 	env.max_skew_seconds = (int)cfg.max_clock_skew_seconds;
 	env.clock_offset_ms = cfg.test_clock_offset_seconds * 1000;
 	if (env.clock_offset_ms != 0)
 		log_warn("test clock offset of %lld seconds in effect",
 		    (long long)cfg.test_clock_offset_seconds);
 
-	if (maintenance_start(&env, (unsigned)cfg.purge_interval_seconds,
-	    &jobs) != STATUS_OK) {
+	if (maintenance_start(&env, &cfg, &jobs) != STATUS_OK) {
 		fprintf(stderr, "sesame: cannot start the background jobs\n");
 		goto out;
 	}
@@ -209,9 +242,12 @@ cmd_server(int argc, char **argv)
 		log_info("signal %d: shutting down", sig);
 	rc = 0;
 out:
-	http_server_stop(http);
+	/* The jobs first: a rotation function interrupted now still reaches
+	 * the API while it is killed, rather than failing on a closed port. */
 	maintenance_stop(jobs);
+	http_server_stop(http);
 	audit_close(env.audit);
+	metrics_free(env.metrics);
 	sigv4_cache_free(env.sigv4_cache);
 	data_dir_close(&env.core);
 	config_cleanup(&cfg);

@@ -7,8 +7,14 @@
  * the body is accumulated (bounded by max_body_bytes) and the handler runs on
  * the final callback, when upload_data_size is 0.
  *
- * An oversized body is answered 413 as soon as it is known (the connection
- * is then closed by the library, as intended for abusive clients).
+ * Framing that could let a proxy and this server disagree about where a
+ * request ends is refused in the first callback, before any body is read
+ * (RFC 9112 5.1, 6.1, 6.3): a header name holding whitespace, two different
+ * Content-Length values, Content-Length with Transfer-Encoding (400), a
+ * Transfer-Encoding other than chunked (501).  A declared body over the cap
+ * is answered 413 there too; one that grows past it while chunked is
+ * drained and answered 413 at the end.  A response queued in the first
+ * callback makes libmicrohttpd close the connection, as intended for these.
  */
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -39,6 +45,7 @@ struct request_state {
 	size_t		 body_len;
 	size_t		 body_cap;
 	bool		 too_large;
+	bool		 is_answered;	/* refused in the first callback */
 };
 
 static char *
@@ -165,6 +172,68 @@ send_response(struct MHD_Connection *conn, struct http_response *resp)
 	return ret;
 }
 
+struct framing {
+	const char	*content_length;
+	bool		 has_conflicting_lengths;
+	const char	*transfer_encoding;
+	bool		 has_bad_name;
+};
+
+static enum MHD_Result
+scan_framing(void *cls, enum MHD_ValueKind kind, const char *key,
+    const char *value)
+{
+	struct framing *f = cls;
+
+	if (key == NULL)
+		return MHD_YES;
+	if (strpbrk(key, " \t") != NULL)
+		f->has_bad_name = true;
+	if (strcasecmp(key, MHD_HTTP_HEADER_CONTENT_LENGTH) == 0) {
+		if (f->content_length != NULL && value != NULL &&
+		    strcmp(f->content_length, value) != 0)
+			f->has_conflicting_lengths = true;
+		if (f->content_length == NULL)
+			f->content_length = value != NULL ? value : "";
+	} else if (strcasecmp(key, MHD_HTTP_HEADER_TRANSFER_ENCODING) == 0) {
+		if (f->transfer_encoding != NULL)
+			f->has_conflicting_lengths = true;
+		f->transfer_encoding = value != NULL ? value : "";
+	}
+	return MHD_YES;
+}
+
+static enum MHD_Result send_simple(struct MHD_Connection *, int, const char *);
+
+/* Refuse ambiguous or unsupported framing; MHD_YES to read on. */
+static enum MHD_Result
+framing_check(struct http_server *srv, struct MHD_Connection *conn,
+    bool *is_refused)
+{
+	struct framing	 f;
+
+	memset(&f, 0, sizeof(f));
+	*is_refused = true;
+	MHD_get_connection_values(conn, MHD_HEADER_KIND, scan_framing, &f);
+	if (f.has_bad_name || f.has_conflicting_lengths ||
+	    (f.content_length != NULL && f.transfer_encoding != NULL))
+		return send_simple(conn, MHD_HTTP_BAD_REQUEST,
+		    "{\"__type\":\"BadRequest\","
+		    "\"message\":\"Ambiguous request framing\"}");
+	if (f.transfer_encoding != NULL &&
+	    strcasecmp(f.transfer_encoding, "chunked") != 0)
+		return send_simple(conn, MHD_HTTP_NOT_IMPLEMENTED,
+		    "{\"__type\":\"NotImplemented\","
+		    "\"message\":\"Unsupported Transfer-Encoding\"}");
+	if (f.content_length != NULL &&
+	    strtoull(f.content_length, NULL, 10) > srv->max_body_bytes)
+		return send_simple(conn, MHD_HTTP_CONTENT_TOO_LARGE,
+		    "{\"__type\":\"RequestEntityTooLargeException\","
+		    "\"message\":\"Request body is too large\"}");
+	*is_refused = false;
+	return MHD_YES;
+}
+
 static enum MHD_Result
 send_simple(struct MHD_Connection *conn, int status, const char *body)
 {
@@ -208,15 +277,19 @@ access_handler(void *cls, struct MHD_Connection *conn, const char *url,
 	enum MHD_Result		 ret;
 
 	if (rs == NULL) {
-		const char *cl;
+		bool		 is_refused;
+		enum MHD_Result	 checked;
 
 		if ((rs = calloc(1, sizeof(*rs))) == NULL)
 			return MHD_NO;
 		*con_cls = rs;
-		cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
-		    MHD_HTTP_HEADER_CONTENT_LENGTH);
-		if (cl != NULL && strtoull(cl, NULL, 10) > srv->max_body_bytes)
-			rs->too_large = true;
+		checked = framing_check(srv, conn, &is_refused);
+		if (is_refused)
+			rs->is_answered = true;
+		return checked;
+	}
+	if (rs->is_answered) {
+		*upload_data_size = 0;	/* refused already: discard */
 		return MHD_YES;
 	}
 

@@ -2,15 +2,21 @@
  * protocol.h: AWS wire protocols, bytes to (operation, JSON input) and
  * results or typed errors back to bytes.
  *
- * AWS JSON 1.1: POST / with X-Amz-Target "<prefix>.<Operation>" and a JSON
- * object body; errors are {"__type": T, "Message": M} (service errors) or
- * {"__type": T, "message": M} (errors of the front door: signatures,
- * serialisation), status 400 unless the type says otherwise.
+ * AWS JSON 1.1 (json_protocol.c): POST / with X-Amz-Target
+ * "<prefix>.<Operation>" and a JSON object body; errors are {"__type": T,
+ * "Message": M} (service errors) or {"__type": T, "message": M} (errors of
+ * the front door: signatures, serialisation), status 400 unless the type
+ * says otherwise.
+ *
+ * AWS Query (query_protocol.c, IAM and STS): a form-encoded body decoded
+ * into the same JSON shape; XML responses and <ErrorResponse> errors.
  *
  * Pure functions, thread-safe.
  */
 #ifndef SESAME_PROTOCOL_H
 #define SESAME_PROTOCOL_H
+
+#include <stdbool.h>
 
 #include <jansson.h>
 
@@ -43,5 +49,32 @@ void		 json_protocol_respond(struct http_response *resp, json_t *body,
 void		 json_protocol_respond_error(struct http_response *resp,
 		    int http_status, const char *type, const char *message,
 		    enum json_error_style style, const char *request_id);
+
+/* ---- AWS Query (IAM, STS): query_protocol.c ---- */
+
+#define QUERY_PARAMS_MAX	2048	/* name=value pairs in a body */
+#define QUERY_NAME_MAX		256	/* bytes of a decoded name */
+#define QUERY_DEPTH_MAX		8	/* dotted parts of a name */
+#define QUERY_LIST_MAX		1000	/* highest list position */
+
+/* A POST with a form-encoded body and no X-Amz-Target. */
+bool		 query_protocol_is_form(const struct http_request *req);
+/* Decode a form body into a JSON object of strings, structures and lists
+ * ("A.member.1=x" is {"A": ["x"]}); Action and Version stay in it.
+ * STATUS_SERIALIZATION on anything malformed or beyond the limits above. */
+enum status	 query_protocol_parse(const unsigned char *body, size_t len,
+		    json_t **out, struct error *err);
+enum status	 query_protocol_body(const struct http_request *req,
+		    json_t **out, struct error *err);
+
+/* Fill resp with <ActionResponse xmlns=xmlns> holding result (a JSON
+ * object, NULL for none; stolen) and the request id, status 200. */
+void		 query_protocol_respond(struct http_response *resp,
+		    const char *action, const char *xmlns, json_t *result,
+		    const char *request_id);
+/* <ErrorResponse>: Type Sender below 500, Receiver from 500. */
+void		 query_protocol_respond_error(struct http_response *resp,
+		    int http_status, const char *xmlns, const char *code,
+		    const char *message, const char *request_id);
 
 #endif

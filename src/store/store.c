@@ -17,6 +17,7 @@
 
 #include "common/log.h"
 #include "store/store.h"
+#include "store/store_internal.h"
 
 struct store {
 	const struct store_backend	*backend;
@@ -146,6 +147,13 @@ store_rollback(struct store_txn *txn)
 	free(txn);
 }
 
+const struct store_backend *
+store_txn_backend(struct store_txn *txn, void **handle)
+{
+	*handle = txn->handle;
+	return txn->backend;
+}
+
 /* ---- meta ---- */
 
 enum status
@@ -163,6 +171,13 @@ store_meta_put(struct store_txn *txn, const char *key,
 {
 	STORE_REQUIRE(txn != NULL && key != NULL && BLOB_OK(value, value_len));
 	return txn->backend->meta_put(txn->handle, key, value, value_len);
+}
+
+enum status
+store_meta_delete(struct store_txn *txn, const char *key)
+{
+	STORE_REQUIRE(txn != NULL && key != NULL);
+	return txn->backend->meta_delete(txn->handle, key);
 }
 
 /* ---- accounts ---- */
@@ -212,8 +227,7 @@ store_kms_key_put(struct store_txn *txn, const struct kms_key_record *rec)
 	STORE_REQUIRE(txn != NULL && rec != NULL);
 	STORE_REQUIRE(rec->key_id != NULL && rec->account_id != NULL &&
 	    rec->region != NULL && rec->arn != NULL &&
-	    rec->key_manager != NULL && rec->state != NULL &&
-	    BLOB_OK(rec->wrapped_material, rec->wrapped_material_len));
+	    rec->key_manager != NULL && rec->state != NULL);
 	return txn->backend->kms_key_put(txn->handle, rec);
 }
 
@@ -246,6 +260,206 @@ store_kms_alias_get(struct store_txn *txn, const char *account_id,
 	    alias_name != NULL && key_id != NULL);
 	return txn->backend->kms_alias_get(txn->handle, account_id, region,
 	    alias_name, key_id);
+}
+
+enum status
+store_kms_key_update(struct store_txn *txn, const struct kms_key_record *rec)
+{
+	STORE_REQUIRE(txn != NULL && rec != NULL && rec->key_id != NULL &&
+	    rec->state != NULL);
+	return txn->backend->kms_key_update(txn->handle, rec);
+}
+
+enum status
+store_kms_key_delete(struct store_txn *txn, const char *key_id)
+{
+	STORE_REQUIRE(txn != NULL && key_id != NULL);
+	return txn->backend->kms_key_delete(txn->handle, key_id);
+}
+
+enum status
+store_kms_key_list(struct store_txn *txn, const char *account_id,
+    const char *region, const char *after_key_id, size_t limit,
+    struct kms_key_record **out, size_t *count)
+{
+	STORE_REQUIRE(txn != NULL && account_id != NULL && region != NULL &&
+	    out != NULL && count != NULL);
+	return txn->backend->kms_key_list(txn->handle, account_id, region,
+	    after_key_id, limit, out, count);
+}
+
+enum status
+store_kms_key_list_due(struct store_txn *txn, int64_t now_ms, size_t limit,
+    struct kms_key_record **out, size_t *count)
+{
+	STORE_REQUIRE(txn != NULL && out != NULL && count != NULL);
+	return txn->backend->kms_key_list_due(txn->handle, now_ms, limit, out,
+	    count);
+}
+
+enum status
+store_kms_key_version_put(struct store_txn *txn,
+    const struct kms_key_version_record *rec)
+{
+	STORE_REQUIRE(txn != NULL && rec != NULL && rec->key_id != NULL &&
+	    rec->version > 0 &&
+	    BLOB_OK(rec->wrapped_material, rec->wrapped_material_len));
+	return txn->backend->kms_key_version_put(txn->handle, rec);
+}
+
+enum status
+store_kms_key_version_get(struct store_txn *txn, const char *key_id,
+    int64_t version, struct kms_key_version_record *out)
+{
+	STORE_REQUIRE(txn != NULL && key_id != NULL && out != NULL);
+	return txn->backend->kms_key_version_get(txn->handle, key_id, version,
+	    out);
+}
+
+enum status
+store_kms_key_version_list(struct store_txn *txn, const char *key_id,
+    struct kms_key_version_record **out, size_t *count)
+{
+	STORE_REQUIRE(txn != NULL && key_id != NULL && out != NULL &&
+	    count != NULL);
+	return txn->backend->kms_key_version_list(txn->handle, key_id, out,
+	    count);
+}
+
+enum status
+store_kms_alias_update(struct store_txn *txn, const char *account_id,
+    const char *region, const char *alias_name, const char *key_id,
+    int64_t now_ms)
+{
+	STORE_REQUIRE(txn != NULL && account_id != NULL && region != NULL &&
+	    alias_name != NULL && key_id != NULL);
+	return txn->backend->kms_alias_update(txn->handle, account_id, region,
+	    alias_name, key_id, now_ms);
+}
+
+enum status
+store_kms_alias_delete(struct store_txn *txn, const char *account_id,
+    const char *region, const char *alias_name)
+{
+	STORE_REQUIRE(txn != NULL && account_id != NULL && region != NULL &&
+	    alias_name != NULL);
+	return txn->backend->kms_alias_delete(txn->handle, account_id, region,
+	    alias_name);
+}
+
+enum status
+store_kms_alias_list(struct store_txn *txn, const char *account_id,
+    const char *region, const char *key_id, const char *after_alias,
+    size_t limit, struct kms_alias_record **out, size_t *count)
+{
+	STORE_REQUIRE(txn != NULL && account_id != NULL && region != NULL &&
+	    out != NULL && count != NULL);
+	return txn->backend->kms_alias_list(txn->handle, account_id, region,
+	    key_id, after_alias, limit, out, count);
+}
+
+enum status
+store_kms_tags_put(struct store_txn *txn, const char *key_id,
+    const struct tag *tags, size_t count)
+{
+	STORE_REQUIRE(txn != NULL && key_id != NULL &&
+	    (tags != NULL || count == 0));
+	for (size_t i = 0; i < count; i++)
+		STORE_REQUIRE(tags[i].key != NULL && tags[i].value != NULL);
+	return txn->backend->kms_tags_put(txn->handle, key_id, tags, count);
+}
+
+enum status
+store_kms_tags_get(struct store_txn *txn, const char *key_id,
+    struct tag **out, size_t *count)
+{
+	STORE_REQUIRE(txn != NULL && key_id != NULL && out != NULL &&
+	    count != NULL);
+	return txn->backend->kms_tags_get(txn->handle, key_id, out, count);
+}
+
+/* ---- rows wrapped by the root key ---- */
+
+enum status
+store_root_wrapped_list(struct store_txn *txn, enum root_wrapped_kind kind,
+    const char *after_id, int64_t after_version, size_t limit,
+    struct root_wrapped_record **out, size_t *count)
+{
+	STORE_REQUIRE(txn != NULL && out != NULL && count != NULL &&
+	    (kind == ROOT_WRAPPED_KMS_MATERIAL ||
+	    kind == ROOT_WRAPPED_ACCESS_KEY ||
+	    kind == ROOT_WRAPPED_SESSION_KEY));
+	return txn->backend->root_wrapped_list(txn->handle, kind, after_id,
+	    after_version, limit, out, count);
+}
+
+enum status
+store_root_wrapped_update(struct store_txn *txn,
+    const struct root_wrapped_record *rec, const unsigned char *old_wrapped,
+    size_t old_wrapped_len)
+{
+	STORE_REQUIRE(txn != NULL && rec != NULL && rec->id != NULL &&
+	    BLOB_OK(rec->wrapped, rec->wrapped_len) &&
+	    BLOB_OK(old_wrapped, old_wrapped_len));
+	return txn->backend->root_wrapped_update(txn->handle, rec, old_wrapped,
+	    old_wrapped_len);
+}
+
+void
+root_wrapped_records_free(struct root_wrapped_record *recs, size_t count)
+{
+	if (recs == NULL)
+		return;
+	for (size_t i = 0; i < count; i++) {
+		free(recs[i].id);
+		free(recs[i].arn);
+		free(recs[i].wrapped);
+	}
+	free(recs);
+}
+
+void
+kms_key_records_free(struct kms_key_record *recs, size_t count)
+{
+	if (recs == NULL)
+		return;
+	for (size_t i = 0; i < count; i++)
+		kms_key_record_cleanup(&recs[i]);
+	free(recs);
+}
+
+void
+kms_key_version_record_cleanup(struct kms_key_version_record *rec)
+{
+	if (rec == NULL)
+		return;
+	free(rec->key_id);
+	free(rec->wrapped_material);
+	free(rec->rotation_type);
+	memset(rec, 0, sizeof(*rec));
+}
+
+void
+kms_key_version_records_free(struct kms_key_version_record *recs,
+    size_t count)
+{
+	if (recs == NULL)
+		return;
+	for (size_t i = 0; i < count; i++)
+		kms_key_version_record_cleanup(&recs[i]);
+	free(recs);
+}
+
+void
+kms_alias_records_free(struct kms_alias_record *recs, size_t count)
+{
+	if (recs == NULL)
+		return;
+	for (size_t i = 0; i < count; i++) {
+		free(recs[i].alias_name);
+		free(recs[i].key_id);
+	}
+	free(recs);
 }
 
 /* ---- secrets ---- */
@@ -307,6 +521,32 @@ store_secret_list_due(struct store_txn *txn, int64_t now_ms, size_t limit,
 	STORE_REQUIRE(txn != NULL && out != NULL && count != NULL);
 	return txn->backend->secret_list_due(txn->handle, now_ms, limit, out,
 	    count);
+}
+
+/* ---- resource policies ---- */
+
+enum status
+store_secret_policy_put(struct store_txn *txn, int64_t secret_id,
+    const char *policy, int64_t now_ms)
+{
+	STORE_REQUIRE(txn != NULL && policy != NULL);
+	return txn->backend->secret_policy_put(txn->handle, secret_id, policy,
+	    now_ms);
+}
+
+enum status
+store_secret_policy_get(struct store_txn *txn, int64_t secret_id,
+    char **policy)
+{
+	STORE_REQUIRE(txn != NULL && policy != NULL);
+	return txn->backend->secret_policy_get(txn->handle, secret_id, policy);
+}
+
+enum status
+store_secret_policy_delete(struct store_txn *txn, int64_t secret_id)
+{
+	STORE_REQUIRE(txn != NULL);
+	return txn->backend->secret_policy_delete(txn->handle, secret_id);
 }
 
 /* ---- replicas ---- */
@@ -418,6 +658,17 @@ store_version_delete(struct store_txn *txn, int64_t secret_id,
 }
 
 enum status
+store_version_rewrap(struct store_txn *txn, int64_t secret_id,
+    const char *version_id, const char *kms_key_arn,
+    const unsigned char *wrapped_key, size_t wrapped_key_len)
+{
+	STORE_REQUIRE(txn != NULL && version_id != NULL && kms_key_arn != NULL &&
+	    BLOB_OK(wrapped_key, wrapped_key_len));
+	return txn->backend->version_rewrap(txn->handle, secret_id, version_id,
+	    kms_key_arn, wrapped_key, wrapped_key_len);
+}
+
+enum status
 store_stage_move(struct store_txn *txn, int64_t secret_id, const char *stage,
     const char *version_id)
 {
@@ -463,7 +714,7 @@ kms_key_record_cleanup(struct kms_key_record *rec)
 	free(rec->description);
 	free(rec->key_manager);
 	free(rec->state);
-	free(rec->wrapped_material);
+	free(rec->policy);
 	memset(rec, 0, sizeof(*rec));
 }
 
@@ -528,5 +779,142 @@ version_records_free(struct version_record *recs, size_t count)
 		return;
 	for (size_t i = 0; i < count; i++)
 		version_record_cleanup(&recs[i]);
+	free(recs);
+}
+
+/* ---- rotation of secrets ---- */
+
+enum status
+store_rotation_get(struct store_txn *txn, int64_t secret_id,
+    struct rotation_record *out)
+{
+	STORE_REQUIRE(txn != NULL && out != NULL);
+	return txn->backend->rotation_get(txn->handle, secret_id, out);
+}
+
+enum status
+store_rotation_put(struct store_txn *txn, const struct rotation_record *rec)
+{
+	STORE_REQUIRE(txn != NULL && rec != NULL);
+	return txn->backend->rotation_put(txn->handle, rec);
+}
+
+enum status
+store_rotation_list(struct store_txn *txn, const struct store_rotation_query *q,
+    struct rotation_record **out, size_t *count)
+{
+	STORE_REQUIRE(txn != NULL && q != NULL && out != NULL && count != NULL);
+	return txn->backend->rotation_list(txn->handle, q, out, count);
+}
+
+enum status
+store_rotation_function_put(struct store_txn *txn,
+    const struct rotation_function_record *rec)
+{
+	STORE_REQUIRE(txn != NULL && rec != NULL && rec->arn != NULL &&
+	    rec->kind != NULL && rec->target != NULL);
+	return txn->backend->rotation_function_put(txn->handle, rec);
+}
+
+enum status
+store_rotation_function_get(struct store_txn *txn, const char *arn,
+    struct rotation_function_record *out)
+{
+	STORE_REQUIRE(txn != NULL && arn != NULL && out != NULL);
+	return txn->backend->rotation_function_get(txn->handle, arn, out);
+}
+
+enum status
+store_rotation_function_list(struct store_txn *txn,
+    struct rotation_function_record **out, size_t *count)
+{
+	STORE_REQUIRE(txn != NULL && out != NULL && count != NULL);
+	return txn->backend->rotation_function_list(txn->handle, out, count);
+}
+
+enum status
+store_rotation_function_delete(struct store_txn *txn, const char *arn)
+{
+	STORE_REQUIRE(txn != NULL && arn != NULL);
+	return txn->backend->rotation_function_delete(txn->handle, arn);
+}
+
+enum status
+store_access_key_delete(struct store_txn *txn, const char *access_key_id)
+{
+	STORE_REQUIRE(txn != NULL && access_key_id != NULL);
+	return txn->backend->access_key_delete(txn->handle, access_key_id);
+}
+
+enum status
+store_access_key_list_by_user(struct store_txn *txn, const char *user_name,
+    struct access_key_record **out, size_t *count)
+{
+	STORE_REQUIRE(txn != NULL && user_name != NULL && out != NULL &&
+	    count != NULL);
+	return txn->backend->access_key_list_by_user(txn->handle, user_name,
+	    out, count);
+}
+
+void
+rotation_record_cleanup(struct rotation_record *rec)
+{
+	if (rec == NULL)
+		return;
+	free(rec->lambda_arn);
+	free(rec->duration);
+	free(rec->schedule_expression);
+	free(rec->pending_version_id);
+	free(rec->rotation_token);
+	free(rec->step);
+	free(rec->status);
+	free(rec->last_error);
+	free(rec->lease_owner);
+	free(rec->access_key_id);
+	free(rec->secret_arn);
+	free(rec->account_id);
+	free(rec->region);
+	memset(rec, 0, sizeof(*rec));
+}
+
+void
+rotation_records_free(struct rotation_record *recs, size_t count)
+{
+	if (recs == NULL)
+		return;
+	for (size_t i = 0; i < count; i++)
+		rotation_record_cleanup(&recs[i]);
+	free(recs);
+}
+
+void
+rotation_function_record_cleanup(struct rotation_function_record *rec)
+{
+	if (rec == NULL)
+		return;
+	free(rec->arn);
+	free(rec->kind);
+	free(rec->target);
+	memset(rec, 0, sizeof(*rec));
+}
+
+void
+rotation_function_records_free(struct rotation_function_record *recs,
+    size_t count)
+{
+	if (recs == NULL)
+		return;
+	for (size_t i = 0; i < count; i++)
+		rotation_function_record_cleanup(&recs[i]);
+	free(recs);
+}
+
+void
+access_key_records_free(struct access_key_record *recs, size_t count)
+{
+	if (recs == NULL)
+		return;
+	for (size_t i = 0; i < count; i++)
+		access_key_record_cleanup(&recs[i]);
 	free(recs);
 }

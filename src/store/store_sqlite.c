@@ -42,6 +42,7 @@
 
 #include "common/log.h"
 #include "store/store.h"
+#include "store/store_sqlite_internal.h"
 
 #define STORE_SQLITE_APPLICATION_ID	0x5345534d	/* "SESM" */
 #define STORE_SQLITE_BUSY_TIMEOUT_MS	10000
@@ -154,6 +155,183 @@ static const char *const store_sqlite_migrations[] = {
 	"  created_at	INTEGER NOT NULL,"
 	"  PRIMARY KEY (secret_id, region)"
 	");",
+
+	/* 3: KMS keys with versions, policies, deletion, rotation, tags */
+	"ALTER TABLE kms_keys ADD COLUMN policy TEXT;"
+	"ALTER TABLE kms_keys ADD COLUMN deletion_date INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE kms_keys ADD COLUMN pending_window_days INTEGER NOT NULL"
+	"    DEFAULT 0;"
+	"ALTER TABLE kms_keys ADD COLUMN rotation_period_days INTEGER NOT NULL"
+	"    DEFAULT 0;"
+	"ALTER TABLE kms_keys ADD COLUMN next_rotation_at INTEGER NOT NULL"
+	"    DEFAULT 0;"
+	"ALTER TABLE kms_keys ADD COLUMN current_version INTEGER NOT NULL"
+	"    DEFAULT 1;"
+	"CREATE TABLE kms_key_versions ("
+	"  key_id		TEXT NOT NULL"
+	"      REFERENCES kms_keys (key_id) ON DELETE CASCADE,"
+	"  version		INTEGER NOT NULL,"
+	"  wrapped_material	BLOB NOT NULL,"
+	"  created_at	INTEGER NOT NULL,"
+	"  rotation_type	TEXT,"
+	"  PRIMARY KEY (key_id, version)"
+	");"
+	/* The material so far becomes version 1; the old column is unused. */
+	"INSERT INTO kms_key_versions (key_id, version, wrapped_material,"
+	"    created_at) SELECT key_id, 1, wrapped_material, created_at"
+	"    FROM kms_keys;"
+	"UPDATE kms_keys SET wrapped_material = x'';"
+	"CREATE INDEX kms_keys_page ON kms_keys (account_id, region, key_id);"
+	"ALTER TABLE kms_aliases ADD COLUMN updated_at INTEGER NOT NULL"
+	"    DEFAULT 0;"
+	"CREATE INDEX kms_aliases_key ON kms_aliases (account_id, region,"
+	"    key_id);"
+	"CREATE TABLE kms_key_tags ("
+	"  key_id		TEXT NOT NULL"
+	"      REFERENCES kms_keys (key_id) ON DELETE CASCADE,"
+	"  tag_key		TEXT NOT NULL,"
+	"  tag_value	TEXT NOT NULL,"
+	"  PRIMARY KEY (key_id, tag_key)"
+	");",
+
+	/* 4: rotation of secrets, external rotation functions */
+	"CREATE TABLE secret_rotations ("
+	"  secret_id	INTEGER PRIMARY KEY"
+	"      REFERENCES secrets (id) ON DELETE CASCADE,"
+	"  is_enabled	INTEGER NOT NULL,"
+	"  lambda_arn	TEXT,"
+	"  after_days	INTEGER NOT NULL DEFAULT 0,"
+	"  display_days	INTEGER NOT NULL DEFAULT 0,"
+	"  duration	TEXT,"
+	"  schedule_expression TEXT,"
+	"  last_rotated_at	INTEGER NOT NULL DEFAULT 0,"
+	"  next_window_at	INTEGER NOT NULL DEFAULT 0,"
+	"  next_window_end_at INTEGER NOT NULL DEFAULT 0,"
+	"  pending_version_id TEXT,"
+	"  rotation_token	TEXT,"
+	"  step		TEXT,"
+	"  status		TEXT,"
+	"  last_error	TEXT,"
+	"  attempt_count	INTEGER NOT NULL DEFAULT 0,"
+	"  started_at	INTEGER NOT NULL DEFAULT 0,"
+	"  retry_at	INTEGER NOT NULL DEFAULT 0,"
+	"  lease_owner	TEXT,"
+	"  lease_until	INTEGER NOT NULL DEFAULT 0,"
+	"  access_key_id	TEXT,"
+	"  updated_at	INTEGER NOT NULL"
+	");"
+	"CREATE INDEX secret_rotations_window"
+	"    ON secret_rotations (next_window_at);"
+	"CREATE TABLE rotation_functions ("
+	"  arn		TEXT PRIMARY KEY NOT NULL,"
+	"  kind		TEXT NOT NULL,"
+	"  target		TEXT NOT NULL,"
+	"  timeout_seconds	INTEGER NOT NULL DEFAULT 0,"
+	"  created_at	INTEGER NOT NULL"
+	");"
+	"CREATE INDEX access_keys_user ON access_keys (user_name);",
+
+	/* 5: IAM users, groups, roles, managed policies, STS sessions (the
+	 * queries are in store_sqlite_iam.c).  kind: 'user', 'group',
+	 * 'role'; tags and attachments also 'policy' and 'session'. */
+	"CREATE TABLE iam_entities ("
+	"  account_id	TEXT NOT NULL REFERENCES accounts (account_id),"
+	"  kind		TEXT NOT NULL,"
+	"  name		TEXT NOT NULL COLLATE NOCASE,"
+	"  id		TEXT NOT NULL UNIQUE,"
+	"  path		TEXT NOT NULL,"
+	"  arn		TEXT NOT NULL,"
+	"  created_at	INTEGER NOT NULL,"
+	"  permissions_boundary TEXT,"
+	"  trust_policy	TEXT,"
+	"  description	TEXT,"
+	"  max_session_seconds INTEGER NOT NULL DEFAULT 0,"
+	"  PRIMARY KEY (account_id, kind, name)"
+	");"
+	"CREATE TABLE iam_group_members ("
+	"  account_id	TEXT NOT NULL,"
+	"  group_name	TEXT NOT NULL COLLATE NOCASE,"
+	"  user_name	TEXT NOT NULL COLLATE NOCASE,"
+	"  PRIMARY KEY (account_id, group_name, user_name)"
+	");"
+	"CREATE INDEX iam_group_members_user"
+	"    ON iam_group_members (account_id, user_name);"
+	"CREATE TABLE iam_inline_policies ("
+	"  account_id	TEXT NOT NULL,"
+	"  kind		TEXT NOT NULL,"
+	"  entity_name	TEXT NOT NULL COLLATE NOCASE,"
+	"  policy_name	TEXT NOT NULL COLLATE NOCASE,"
+	"  document	TEXT NOT NULL,"
+	"  PRIMARY KEY (account_id, kind, entity_name, policy_name)"
+	");"
+	"CREATE TABLE iam_policies ("
+	"  arn		TEXT PRIMARY KEY NOT NULL,"
+	"  account_id	TEXT NOT NULL REFERENCES accounts (account_id),"
+	"  name		TEXT NOT NULL COLLATE NOCASE,"
+	"  id		TEXT NOT NULL UNIQUE,"
+	"  path		TEXT NOT NULL,"
+	"  description	TEXT,"
+	"  default_version	TEXT NOT NULL,"
+	"  next_version	INTEGER NOT NULL,"
+	"  created_at	INTEGER NOT NULL,"
+	"  updated_at	INTEGER NOT NULL,"
+	"  UNIQUE (account_id, name)"
+	");"
+	"CREATE TABLE iam_policy_versions ("
+	"  policy_arn	TEXT NOT NULL"
+	"      REFERENCES iam_policies (arn) ON DELETE CASCADE,"
+	"  version_id	TEXT NOT NULL,"
+	"  document	TEXT NOT NULL,"
+	"  created_at	INTEGER NOT NULL,"
+	"  PRIMARY KEY (policy_arn, version_id)"
+	");"
+	"CREATE TABLE iam_attachments ("
+	"  account_id	TEXT NOT NULL,"
+	"  kind		TEXT NOT NULL,"
+	"  entity_name	TEXT NOT NULL COLLATE NOCASE,"
+	"  policy_arn	TEXT NOT NULL,"
+	"  PRIMARY KEY (account_id, kind, entity_name, policy_arn)"
+	");"
+	"CREATE INDEX iam_attachments_policy ON iam_attachments (policy_arn);"
+	"CREATE TABLE iam_tags ("
+	"  account_id	TEXT NOT NULL,"
+	"  kind		TEXT NOT NULL,"
+	"  name		TEXT NOT NULL COLLATE NOCASE,"
+	"  tag_key	TEXT NOT NULL COLLATE NOCASE,"
+	"  tag_value	TEXT NOT NULL,"
+	"  PRIMARY KEY (account_id, kind, name, tag_key)"
+	");"
+	"CREATE TABLE iam_sessions ("
+	"  access_key_id	TEXT PRIMARY KEY NOT NULL,"
+	"  account_id	TEXT NOT NULL REFERENCES accounts (account_id),"
+	"  type		TEXT NOT NULL,"
+	"  arn		TEXT NOT NULL,"
+	"  user_id	TEXT NOT NULL,"
+	"  user_name	TEXT,"
+	"  role_arn	TEXT,"
+	"  role_name	TEXT,"
+	"  role_id	TEXT,"
+	"  session_name	TEXT,"
+	"  source_identity	TEXT,"
+	"  source_access_key_id TEXT NOT NULL,"
+	"  is_account_administrator INTEGER NOT NULL DEFAULT 0,"
+	"  wrapped_secret	BLOB NOT NULL,"
+	"  token_hash	TEXT NOT NULL,"
+	"  policy		TEXT,"
+	"  created_at	INTEGER NOT NULL,"
+	"  expires_at	INTEGER NOT NULL"
+	");"
+	"CREATE INDEX iam_sessions_expiry ON iam_sessions (expires_at);"
+	"CREATE INDEX access_keys_owner"
+	"    ON access_keys (account_id, user_name, created_at);",
+
+	/* 6: resource policies of secrets */
+	"CREATE TABLE secret_policies ("
+	"  secret_id	INTEGER PRIMARY KEY"
+	"      REFERENCES secrets (id) ON DELETE CASCADE,"
+	"  policy		TEXT NOT NULL,"
+	"  updated_at	INTEGER NOT NULL"
+	");",
 };
 
 #define STORE_SQLITE_SCHEMA_VERSION \
@@ -185,6 +363,28 @@ enum stmt_id {
 	STMT_KMS_KEY_GET,
 	STMT_KMS_ALIAS_PUT,
 	STMT_KMS_ALIAS_GET,
+	STMT_KMS_KEY_UPDATE,
+	STMT_KMS_KEY_DELETE,
+	STMT_KMS_KEY_ALIASES_DELETE,
+	STMT_KMS_KEY_LIST,
+	STMT_KMS_KEY_LIST_DUE,
+	STMT_KMS_VERSION_PUT,
+	STMT_KMS_VERSION_GET,
+	STMT_KMS_VERSION_LIST,
+	STMT_KMS_ALIAS_UPDATE,
+	STMT_KMS_ALIAS_DELETE,
+	STMT_KMS_ALIAS_LIST,
+	STMT_KMS_TAGS_CLEAR,
+	STMT_KMS_TAG_INSERT,
+	STMT_KMS_TAGS_GET,
+	STMT_ROOT_KMS_LIST,
+	STMT_ROOT_KMS_UPDATE,
+	STMT_ROOT_ACCESS_LIST,
+	STMT_ROOT_ACCESS_UPDATE,
+	STMT_ROOT_SESSION_LIST,
+	STMT_ROOT_SESSION_UPDATE,
+	STMT_META_DELETE,
+	STMT_VERSION_REWRAP,
 	STMT_SECRET_INSERT,
 	STMT_SECRET_GET_BY_NAME,
 	STMT_SECRET_GET_BY_ARN,
@@ -192,8 +392,17 @@ enum stmt_id {
 	STMT_SECRET_DELETE,
 	STMT_SECRET_LIST,
 	STMT_SECRET_LIST_DESC,
+	STMT_SECRET_LIST_NAME,
+	STMT_SECRET_LIST_NAME_DESC,
+	STMT_SECRET_LIST_CHANGED,
+	STMT_SECRET_LIST_CHANGED_DESC,
+	STMT_SECRET_LIST_ACCESSED,
+	STMT_SECRET_LIST_ACCESSED_DESC,
 	STMT_SECRET_LIST_DUE,
 	STMT_REPLICA_PUT,
+	STMT_SECRET_POLICY_PUT,
+	STMT_SECRET_POLICY_GET,
+	STMT_SECRET_POLICY_DELETE,
 	STMT_REPLICA_LIST,
 	STMT_REPLICA_DELETE,
 	STMT_TAGS_CLEAR,
@@ -207,13 +416,42 @@ enum stmt_id {
 	STMT_VERSION_STAGES,
 	STMT_STAGE_MOVE,
 	STMT_STAGE_REMOVE,
+	STMT_ROTATION_GET,
+	STMT_ROTATION_PUT,
+	STMT_ROTATION_LIST,
+	STMT_ROTATION_FUNCTION_PUT,
+	STMT_ROTATION_FUNCTION_GET,
+	STMT_ROTATION_FUNCTION_LIST,
+	STMT_ROTATION_FUNCTION_DELETE,
+	STMT_ACCESS_KEY_DELETE,
+	STMT_ACCESS_KEY_LIST_BY_USER,
 	STMT__COUNT
 };
+
+/* A rotation row with what it needs of its secret. */
+#define ROTATION_COLUMNS						\
+	"r.secret_id, r.is_enabled, r.lambda_arn, r.after_days, "	\
+	"r.display_days, r.duration, r.schedule_expression, "		\
+	"r.last_rotated_at, r.next_window_at, r.next_window_end_at, "	\
+	"r.pending_version_id, r.rotation_token, r.step, r.status, "	\
+	"r.last_error, r.attempt_count, r.started_at, r.retry_at, "	\
+	"r.lease_owner, r.lease_until, r.access_key_id, r.updated_at, "	\
+	"s.arn, s.account_id, s.region, s.deleted_at, "		\
+	"(SELECT v.created_at FROM version_stages vs "			\
+	"JOIN secret_versions v ON v.secret_id = vs.secret_id "	\
+	"AND v.version_id = vs.version_id "				\
+	"WHERE vs.secret_id = r.secret_id AND vs.stage = 'AWSCURRENT') "\
+	"FROM secret_rotations r JOIN secrets s ON s.id = r.secret_id "
 
 #define SECRET_COLUMNS							\
 	"id, account_id, region, name, arn, description, kms_key_id, "	\
 	"created_at, last_changed_at, last_accessed_at, deleted_at, "	\
 	"deletion_date, primary_arn"
+
+#define KMS_KEY_COLUMNS							\
+	"key_id, account_id, region, arn, description, key_manager, "	\
+	"state, policy, created_at, deletion_date, pending_window_days, "\
+	"rotation_period_days, next_rotation_at, current_version"
 
 /* ?3 chooses whether the sealed value is read at all. */
 #define VERSION_COLUMNS(p)						\
@@ -251,11 +489,13 @@ static const char *const stmt_sql[STMT__COUNT] = {
 
 	[STMT_KMS_KEY_PUT] =
 	    "INSERT INTO kms_keys (key_id, account_id, region, arn, "
-	    "description, key_manager, state, wrapped_material, created_at) "
-	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+	    "description, key_manager, state, wrapped_material, created_at, "
+	    "policy, deletion_date, pending_window_days, rotation_period_days, "
+	    "next_rotation_at, current_version) "
+	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, x'', ?8, ?9, ?10, ?11, ?12, "
+	    "?13, ?14)",
 	[STMT_KMS_KEY_GET] =
-	    "SELECT key_id, account_id, region, arn, description, key_manager, "
-	    "state, wrapped_material, created_at FROM kms_keys "
+	    "SELECT " KMS_KEY_COLUMNS " FROM kms_keys "
 	    "WHERE key_id = ?1 AND account_id = ?2 AND region = ?3",
 	[STMT_KMS_ALIAS_PUT] =
 	    "INSERT INTO kms_aliases (account_id, region, alias_name, key_id, "
@@ -263,6 +503,78 @@ static const char *const stmt_sql[STMT__COUNT] = {
 	[STMT_KMS_ALIAS_GET] =
 	    "SELECT key_id FROM kms_aliases "
 	    "WHERE account_id = ?1 AND region = ?2 AND alias_name = ?3",
+	[STMT_KMS_KEY_UPDATE] =
+	    "UPDATE kms_keys SET description = ?2, state = ?3, policy = ?4, "
+	    "deletion_date = ?5, pending_window_days = ?6, "
+	    "rotation_period_days = ?7, next_rotation_at = ?8, "
+	    "current_version = ?9 WHERE key_id = ?1",
+	[STMT_KMS_KEY_DELETE] = "DELETE FROM kms_keys WHERE key_id = ?1",
+	[STMT_KMS_KEY_ALIASES_DELETE] =
+	    "DELETE FROM kms_aliases WHERE key_id = ?1",
+	[STMT_KMS_KEY_LIST] =
+	    "SELECT " KMS_KEY_COLUMNS " FROM kms_keys "
+	    "WHERE account_id = ?1 AND region = ?2 AND key_id > ?3 "
+	    "ORDER BY key_id LIMIT ?4",
+	[STMT_KMS_KEY_LIST_DUE] =
+	    "SELECT " KMS_KEY_COLUMNS " FROM kms_keys "
+	    "WHERE (state = 'PendingDeletion' AND deletion_date <= ?1) "
+	    "OR (state = 'Enabled' AND rotation_period_days > 0 "
+	    "AND next_rotation_at != 0 AND next_rotation_at <= ?1) "
+	    "ORDER BY key_id LIMIT ?2",
+	[STMT_KMS_VERSION_PUT] =
+	    "INSERT INTO kms_key_versions (key_id, version, wrapped_material, "
+	    "created_at, rotation_type) VALUES (?1, ?2, ?3, ?4, ?5)",
+	[STMT_KMS_VERSION_GET] =
+	    "SELECT key_id, version, wrapped_material, created_at, "
+	    "rotation_type FROM kms_key_versions "
+	    "WHERE key_id = ?1 AND version = ?2",
+	[STMT_KMS_VERSION_LIST] =
+	    "SELECT key_id, version, wrapped_material, created_at, "
+	    "rotation_type FROM kms_key_versions "
+	    "WHERE key_id = ?1 ORDER BY version",
+	[STMT_KMS_ALIAS_UPDATE] =
+	    "UPDATE kms_aliases SET key_id = ?4, updated_at = ?5 "
+	    "WHERE account_id = ?1 AND region = ?2 AND alias_name = ?3",
+	[STMT_KMS_ALIAS_DELETE] =
+	    "DELETE FROM kms_aliases "
+	    "WHERE account_id = ?1 AND region = ?2 AND alias_name = ?3",
+	[STMT_KMS_ALIAS_LIST] =
+	    "SELECT alias_name, key_id, created_at, updated_at "
+	    "FROM kms_aliases WHERE account_id = ?1 AND region = ?2 "
+	    "AND (?3 IS NULL OR key_id = ?3) AND alias_name > ?4 "
+	    "ORDER BY alias_name LIMIT ?5",
+	[STMT_KMS_TAGS_CLEAR] = "DELETE FROM kms_key_tags WHERE key_id = ?1",
+	[STMT_KMS_TAG_INSERT] =
+	    "INSERT INTO kms_key_tags (key_id, tag_key, tag_value) "
+	    "VALUES (?1, ?2, ?3)",
+	[STMT_KMS_TAGS_GET] =
+	    "SELECT tag_key, tag_value FROM kms_key_tags WHERE key_id = ?1 "
+	    "ORDER BY tag_key",
+	[STMT_ROOT_KMS_LIST] =
+	    "SELECT v.key_id, v.version, k.arn, v.wrapped_material "
+	    "FROM kms_key_versions v JOIN kms_keys k ON k.key_id = v.key_id "
+	    "WHERE (v.key_id, v.version) > (?1, ?2) "
+	    "ORDER BY v.key_id, v.version LIMIT ?3",
+	[STMT_ROOT_KMS_UPDATE] =
+	    "UPDATE kms_key_versions SET wrapped_material = ?3 "
+	    "WHERE key_id = ?1 AND version = ?2 AND wrapped_material = ?4",
+	/* ?2 keeps the binding shape of the KMS query; it is always 0. */
+	[STMT_ROOT_ACCESS_LIST] =
+	    "SELECT access_key_id, ?2, NULL, wrapped_secret FROM access_keys "
+	    "WHERE access_key_id > ?1 ORDER BY access_key_id LIMIT ?3",
+	[STMT_ROOT_ACCESS_UPDATE] =
+	    "UPDATE access_keys SET wrapped_secret = ?3 "
+	    "WHERE access_key_id = ?1 AND ?2 = 0 AND wrapped_secret = ?4",
+	[STMT_ROOT_SESSION_LIST] =
+	    "SELECT access_key_id, ?2, NULL, wrapped_secret FROM iam_sessions "
+	    "WHERE access_key_id > ?1 ORDER BY access_key_id LIMIT ?3",
+	[STMT_ROOT_SESSION_UPDATE] =
+	    "UPDATE iam_sessions SET wrapped_secret = ?3 "
+	    "WHERE access_key_id = ?1 AND ?2 = 0 AND wrapped_secret = ?4",
+	[STMT_META_DELETE] = "DELETE FROM meta WHERE key = ?1",
+	[STMT_VERSION_REWRAP] =
+	    "UPDATE secret_versions SET kms_key_arn = ?3, wrapped_key = ?4 "
+	    "WHERE secret_id = ?1 AND version_id = ?2",
 
 	[STMT_SECRET_INSERT] =
 	    "INSERT INTO secrets (account_id, region, name, arn, description, "
@@ -287,6 +599,13 @@ static const char *const stmt_sql[STMT__COUNT] = {
 	    "SELECT " SECRET_COLUMNS " FROM secrets "
 	    "WHERE deleted_at != 0 AND deletion_date <= ?1 "
 	    "ORDER BY deletion_date, id LIMIT ?2",
+	[STMT_SECRET_POLICY_PUT] =
+	    "INSERT OR REPLACE INTO secret_policies (secret_id, policy, "
+	    "updated_at) VALUES (?1, ?2, ?3)",
+	[STMT_SECRET_POLICY_GET] =
+	    "SELECT policy FROM secret_policies WHERE secret_id = ?1",
+	[STMT_SECRET_POLICY_DELETE] =
+	    "DELETE FROM secret_policies WHERE secret_id = ?1",
 	[STMT_REPLICA_PUT] =
 	    "INSERT OR REPLACE INTO secret_replicas (secret_id, region, "
 	    "kms_key_id, status, status_message, created_at) "
@@ -300,6 +619,22 @@ static const char *const stmt_sql[STMT__COUNT] = {
 	    "SELECT " SECRET_COLUMNS " FROM secrets "
 	    "WHERE account_id = ?1 AND region = ?2 AND id < ?3 "
 	    "AND (?4 OR deleted_at = 0) ORDER BY id DESC LIMIT ?5",
+	/* Keyset paging on (column, id): ?6 the last value, ?7 "first page". */
+#define SECRET_LIST_BY(col, cmp, dir)					\
+	    "SELECT " SECRET_COLUMNS " FROM secrets "			\
+	    "WHERE account_id = ?1 AND region = ?2 AND (?4 OR deleted_at = 0) " \
+	    "AND (?7 OR " col " " cmp " ?6 OR (" col " = ?6 AND id " cmp " ?3)) " \
+	    "ORDER BY " col " " dir ", id " dir " LIMIT ?5"
+	[STMT_SECRET_LIST_NAME] = SECRET_LIST_BY("name", ">", "ASC"),
+	[STMT_SECRET_LIST_NAME_DESC] = SECRET_LIST_BY("name", "<", "DESC"),
+	[STMT_SECRET_LIST_CHANGED] = SECRET_LIST_BY("last_changed_at", ">", "ASC"),
+	[STMT_SECRET_LIST_CHANGED_DESC] =
+	    SECRET_LIST_BY("last_changed_at", "<", "DESC"),
+	[STMT_SECRET_LIST_ACCESSED] =
+	    SECRET_LIST_BY("last_accessed_at", ">", "ASC"),
+	[STMT_SECRET_LIST_ACCESSED_DESC] =
+	    SECRET_LIST_BY("last_accessed_at", "<", "DESC"),
+#undef SECRET_LIST_BY
 
 	[STMT_TAGS_CLEAR] = "DELETE FROM secret_tags WHERE secret_id = ?1",
 	[STMT_TAG_INSERT] =
@@ -338,6 +673,44 @@ static const char *const stmt_sql[STMT__COUNT] = {
 	[STMT_STAGE_REMOVE] =
 	    "DELETE FROM version_stages "
 	    "WHERE secret_id = ?1 AND stage = ?2 AND version_id = ?3",
+
+	[STMT_ROTATION_GET] =
+	    "SELECT " ROTATION_COLUMNS "WHERE r.secret_id = ?1",
+	[STMT_ROTATION_PUT] =
+	    "INSERT OR REPLACE INTO secret_rotations (secret_id, is_enabled, "
+	    "lambda_arn, after_days, display_days, duration, "
+	    "schedule_expression, last_rotated_at, next_window_at, "
+	    "next_window_end_at, pending_version_id, rotation_token, step, "
+	    "status, last_error, attempt_count, started_at, retry_at, "
+	    "lease_owner, lease_until, access_key_id, updated_at) VALUES (?1, "
+	    "?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, "
+	    "?17, ?18, ?19, ?20, ?21, ?22)",
+	/* ?3 = 0 lists every row; else the rows due at ?3. */
+	[STMT_ROTATION_LIST] =
+	    "SELECT " ROTATION_COLUMNS
+	    "WHERE (?1 IS NULL OR s.account_id = ?1) AND r.secret_id > ?2 "
+	    "AND (?3 = 0 OR (s.deleted_at = 0 AND ("
+	    "(r.pending_version_id IS NOT NULL AND r.retry_at <= ?3) OR "
+	    "(r.pending_version_id IS NULL AND r.is_enabled != 0 "
+	    "AND r.next_window_at != 0 AND r.next_window_at <= ?3)))) "
+	    "ORDER BY r.secret_id LIMIT ?4",
+	[STMT_ROTATION_FUNCTION_PUT] =
+	    "INSERT INTO rotation_functions (arn, kind, target, "
+	    "timeout_seconds, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+	[STMT_ROTATION_FUNCTION_GET] =
+	    "SELECT arn, kind, target, timeout_seconds, created_at "
+	    "FROM rotation_functions WHERE arn = ?1",
+	[STMT_ROTATION_FUNCTION_LIST] =
+	    "SELECT arn, kind, target, timeout_seconds, created_at "
+	    "FROM rotation_functions ORDER BY arn",
+	[STMT_ROTATION_FUNCTION_DELETE] =
+	    "DELETE FROM rotation_functions WHERE arn = ?1",
+	[STMT_ACCESS_KEY_DELETE] =
+	    "DELETE FROM access_keys WHERE access_key_id = ?1",
+	[STMT_ACCESS_KEY_LIST_BY_USER] =
+	    "SELECT access_key_id, account_id, principal_arn, user_name, "
+	    "user_id, is_active, created_at FROM access_keys "
+	    "WHERE user_name = ?1 ORDER BY created_at, access_key_id",
 };
 
 struct sqlite_conn;
@@ -354,6 +727,8 @@ struct sqlite_conn {
 	struct sqlite_store	*store;
 	sqlite3			*db;
 	sqlite3_stmt		*stmts[STMT__COUNT];
+	/* store_sqlite_iam.c's statements (store_sqlite_statement). */
+	sqlite3_stmt		*extra_stmts[STORE_SQLITE_EXTRA_STMTS];
 	struct sqlite_conn	*next;		/* in the idle list */
 };
 
@@ -556,7 +931,7 @@ column_blob(sqlite3_stmt *s, int col, unsigned char **out, size_t *len)
 static enum status
 savepoint_begin(struct sqlite_conn *c)
 {
-	sqlite3_stmt	*s;
+	sqlite3_stmt	*s = NULL;
 	enum status	 st;
 
 	if ((st = txn_stmt(c, STMT_SAVEPOINT, &s)) != STATUS_OK)
@@ -589,6 +964,8 @@ conn_close(struct sqlite_conn *c)
 		return;
 	for (size_t i = 0; i < STMT__COUNT; i++)
 		sqlite3_finalize(c->stmts[i]);
+	for (size_t i = 0; i < STORE_SQLITE_EXTRA_STMTS; i++)
+		sqlite3_finalize(c->extra_stmts[i]);
 	if (sqlite3_close(c->db) != SQLITE_OK)
 		log_error("store: closing a connection: %s",
 		    sqlite3_errmsg(c->db));
@@ -1163,65 +1540,6 @@ out:
 /* ---- KMS keys and aliases ---- */
 
 static enum status
-store_sqlite_kms_key_put(void *txn, const struct kms_key_record *rec)
-{
-	struct sqlite_conn *c = txn;
-	sqlite3_stmt	*s;
-	enum status	 st;
-	int		 rc;
-
-	if ((st = txn_stmt(c, STMT_KMS_KEY_PUT, &s)) != STATUS_OK)
-		return st;
-	rc = bind_text(s, 1, rec->key_id, SQLITE_OK);
-	rc = bind_text(s, 2, rec->account_id, rc);
-	rc = bind_text(s, 3, rec->region, rc);
-	rc = bind_text(s, 4, rec->arn, rc);
-	rc = bind_text(s, 5, rec->description, rc);
-	rc = bind_text(s, 6, rec->key_manager, rc);
-	rc = bind_text(s, 7, rec->state, rc);
-	rc = bind_blob(s, 8, rec->wrapped_material, rec->wrapped_material_len,
-	    rc);
-	rc = bind_int64(s, 9, rec->created_at, rc);
-	return stmt_done(c, s, rc, "kms key put");
-}
-
-static enum status
-store_sqlite_kms_key_get(void *txn, const char *account_id,
-    const char *region, const char *key_id, struct kms_key_record *out)
-{
-	struct sqlite_conn *c = txn;
-	struct kms_key_record rec;
-	sqlite3_stmt	*s = NULL;
-	enum status	 st;
-	int		 rc;
-
-	memset(&rec, 0, sizeof(rec));
-	if ((st = txn_stmt(c, STMT_KMS_KEY_GET, &s)) != STATUS_OK)
-		goto out;
-	rc = bind_text(s, 1, key_id, SQLITE_OK);
-	rc = bind_text(s, 2, account_id, rc);
-	rc = bind_text(s, 3, region, rc);
-	if ((st = stmt_row(c, s, rc, "kms key get")) != STATUS_OK ||
-	    (st = column_text(s, 0, &rec.key_id)) != STATUS_OK ||
-	    (st = column_text(s, 1, &rec.account_id)) != STATUS_OK ||
-	    (st = column_text(s, 2, &rec.region)) != STATUS_OK ||
-	    (st = column_text(s, 3, &rec.arn)) != STATUS_OK ||
-	    (st = column_text(s, 4, &rec.description)) != STATUS_OK ||
-	    (st = column_text(s, 5, &rec.key_manager)) != STATUS_OK ||
-	    (st = column_text(s, 6, &rec.state)) != STATUS_OK ||
-	    (st = column_blob(s, 7, &rec.wrapped_material,
-	    &rec.wrapped_material_len)) != STATUS_OK)
-		goto out;
-	rec.created_at = sqlite3_column_int64(s, 8);
-	*out = rec;
-	memset(&rec, 0, sizeof(rec));
-out:
-	stmt_reset(s);
-	kms_key_record_cleanup(&rec);
-	return st;
-}
-
-static enum status
 store_sqlite_kms_alias_put(void *txn, const char *account_id,
     const char *region, const char *alias_name, const char *key_id,
     int64_t created_at)
@@ -1265,6 +1583,611 @@ out:
 	stmt_reset(s);
 	free(id);
 	return st;
+}
+
+/* ---- KMS keys: versions, listing, aliases, tags (migration 3) ---- */
+
+/* Read a row selected with KMS_KEY_COLUMNS. */
+static enum status
+kms_key_from_row(sqlite3_stmt *s, struct kms_key_record *out)
+{
+	struct kms_key_record rec;
+	enum status	 st;
+
+	memset(&rec, 0, sizeof(rec));
+	if ((st = column_text(s, 0, &rec.key_id)) != STATUS_OK ||
+	    (st = column_text(s, 1, &rec.account_id)) != STATUS_OK ||
+	    (st = column_text(s, 2, &rec.region)) != STATUS_OK ||
+	    (st = column_text(s, 3, &rec.arn)) != STATUS_OK ||
+	    (st = column_text(s, 4, &rec.description)) != STATUS_OK ||
+	    (st = column_text(s, 5, &rec.key_manager)) != STATUS_OK ||
+	    (st = column_text(s, 6, &rec.state)) != STATUS_OK ||
+	    (st = column_text(s, 7, &rec.policy)) != STATUS_OK)
+		goto out;
+	rec.created_at = sqlite3_column_int64(s, 8);
+	rec.deletion_date = sqlite3_column_int64(s, 9);
+	rec.pending_window_days = sqlite3_column_int64(s, 10);
+	rec.rotation_period_days = sqlite3_column_int64(s, 11);
+	rec.next_rotation_at = sqlite3_column_int64(s, 12);
+	rec.current_version = sqlite3_column_int64(s, 13);
+	*out = rec;
+	memset(&rec, 0, sizeof(rec));
+out:
+	kms_key_record_cleanup(&rec);
+	return st;
+}
+
+static enum status
+store_sqlite_kms_key_put(void *txn, const struct kms_key_record *rec)
+{
+	struct sqlite_conn *c = txn;
+	sqlite3_stmt	*s;
+	enum status	 st;
+	int		 rc;
+
+	if ((st = txn_stmt(c, STMT_KMS_KEY_PUT, &s)) != STATUS_OK)
+		return st;
+	rc = bind_text(s, 1, rec->key_id, SQLITE_OK);
+	rc = bind_text(s, 2, rec->account_id, rc);
+	rc = bind_text(s, 3, rec->region, rc);
+	rc = bind_text(s, 4, rec->arn, rc);
+	rc = bind_text(s, 5, rec->description, rc);
+	rc = bind_text(s, 6, rec->key_manager, rc);
+	rc = bind_text(s, 7, rec->state, rc);
+	rc = bind_int64(s, 8, rec->created_at, rc);
+	rc = bind_text(s, 9, rec->policy, rc);
+	rc = bind_int64(s, 10, rec->deletion_date, rc);
+	rc = bind_int64(s, 11, rec->pending_window_days, rc);
+	rc = bind_int64(s, 12, rec->rotation_period_days, rc);
+	rc = bind_int64(s, 13, rec->next_rotation_at, rc);
+	rc = bind_int64(s, 14, rec->current_version, rc);
+	return stmt_done(c, s, rc, "kms key put");
+}
+
+static enum status
+store_sqlite_kms_key_get(void *txn, const char *account_id,
+    const char *region, const char *key_id, struct kms_key_record *out)
+{
+	struct sqlite_conn *c = txn;
+	sqlite3_stmt	*s = NULL;
+	enum status	 st;
+	int		 rc;
+
+	if ((st = txn_stmt(c, STMT_KMS_KEY_GET, &s)) != STATUS_OK)
+		goto out;
+	rc = bind_text(s, 1, key_id, SQLITE_OK);
+	rc = bind_text(s, 2, account_id, rc);
+	rc = bind_text(s, 3, region, rc);
+	if ((st = stmt_row(c, s, rc, "kms key get")) != STATUS_OK)
+		goto out;
+	st = kms_key_from_row(s, out);
+out:
+	stmt_reset(s);
+	return st;
+}
+
+static enum status
+store_sqlite_kms_key_update(void *txn, const struct kms_key_record *rec)
+{
+	struct sqlite_conn *c = txn;
+	sqlite3_stmt	*s;
+	enum status	 st;
+	int		 rc;
+
+	if ((st = txn_stmt(c, STMT_KMS_KEY_UPDATE, &s)) != STATUS_OK)
+		return st;
+	rc = bind_text(s, 1, rec->key_id, SQLITE_OK);
+	rc = bind_text(s, 2, rec->description, rc);
+	rc = bind_text(s, 3, rec->state, rc);
+	rc = bind_text(s, 4, rec->policy, rc);
+	rc = bind_int64(s, 5, rec->deletion_date, rc);
+	rc = bind_int64(s, 6, rec->pending_window_days, rc);
+	rc = bind_int64(s, 7, rec->rotation_period_days, rc);
+	rc = bind_int64(s, 8, rec->next_rotation_at, rc);
+	rc = bind_int64(s, 9, rec->current_version, rc);
+	if ((st = stmt_done(c, s, rc, "kms key update")) != STATUS_OK)
+		return st;
+	return sqlite3_changes(c->db) == 0 ? STATUS_NOT_FOUND : STATUS_OK;
+}
+
+static enum status
+store_sqlite_kms_key_delete(void *txn, const char *key_id)
+{
+	struct sqlite_conn *c = txn;
+	sqlite3_stmt	*s;
+	enum status	 st;
+	int		 rc;
+
+	if ((st = savepoint_begin(c)) != STATUS_OK)
+		return st;
+	if ((st = txn_stmt(c, STMT_KMS_KEY_ALIASES_DELETE, &s)) != STATUS_OK)
+		goto out;
+	rc = bind_text(s, 1, key_id, SQLITE_OK);
+	if ((st = stmt_done(c, s, rc, "kms key aliases delete")) != STATUS_OK)
+		goto out;
+	if ((st = txn_stmt(c, STMT_KMS_KEY_DELETE, &s)) != STATUS_OK)
+		goto out;
+	rc = bind_text(s, 1, key_id, SQLITE_OK);
+	if ((st = stmt_done(c, s, rc, "kms key delete")) != STATUS_OK)
+		goto out;
+	if (sqlite3_changes(c->db) == 0)
+		st = STATUS_NOT_FOUND;
+out:
+	return savepoint_end(c, st);
+}
+
+/* Step s to the end, collecting KMS key rows. */
+static enum status
+kms_key_rows_collect(struct sqlite_conn *c, sqlite3_stmt *s, int rc,
+    struct kms_key_record **out, size_t *count)
+{
+	struct kms_key_record *recs = NULL, *grown;
+	size_t		 n = 0, cap = 0;
+	enum status	 st;
+
+	while (rc == SQLITE_OK && (rc = sqlite3_step(s)) == SQLITE_ROW) {
+		if (n == cap) {
+			cap = cap == 0 ? 16 : cap * 2;
+			if ((grown = reallocarray(recs, cap,
+			    sizeof(*recs))) == NULL) {
+				st = STATUS_NO_MEMORY;
+				goto out;
+			}
+			recs = grown;
+		}
+		if ((st = kms_key_from_row(s, &recs[n])) != STATUS_OK)
+			goto out;
+		n++;
+		rc = SQLITE_OK;
+	}
+	if (rc != SQLITE_DONE) {
+		st = conn_status(c, rc, "kms key list");
+		goto out;
+	}
+	*out = recs;
+	*count = n;
+	recs = NULL;
+	n = 0;
+	st = STATUS_OK;
+out:
+	stmt_reset(s);
+	kms_key_records_free(recs, n);
+	return st;
+}
+
+static int64_t
+limit_bind_value(size_t limit)
+{
+	return limit > (size_t)INT64_MAX ? INT64_MAX : (int64_t)limit;
+}
+
+static enum status
+store_sqlite_kms_key_list(void *txn, const char *account_id,
+    const char *region, const char *after_key_id, size_t limit,
+    struct kms_key_record **out, size_t *count)
+{
+	struct sqlite_conn *c = txn;
+	sqlite3_stmt	*s;
+	enum status	 st;
+	int		 rc;
+
+	if ((st = txn_stmt(c, STMT_KMS_KEY_LIST, &s)) != STATUS_OK)
+		return st;
+	rc = bind_text(s, 1, account_id, SQLITE_OK);
+	rc = bind_text(s, 2, region, rc);
+	rc = bind_text(s, 3, after_key_id != NULL ? after_key_id : "", rc);
+	rc = bind_int64(s, 4, limit_bind_value(limit), rc);
+	return kms_key_rows_collect(c, s, rc, out, count);
+}
+
+static enum status
+store_sqlite_kms_key_list_due(void *txn, int64_t now_ms, size_t limit,
+    struct kms_key_record **out, size_t *count)
+{
+	struct sqlite_conn *c = txn;
+	sqlite3_stmt	*s;
+	enum status	 st;
+	int		 rc;
+
+	if ((st = txn_stmt(c, STMT_KMS_KEY_LIST_DUE, &s)) != STATUS_OK)
+		return st;
+	rc = bind_int64(s, 1, now_ms, SQLITE_OK);
+	rc = bind_int64(s, 2, limit_bind_value(limit), rc);
+	return kms_key_rows_collect(c, s, rc, out, count);
+}
+
+static enum status
+kms_key_version_from_row(sqlite3_stmt *s, struct kms_key_version_record *out)
+{
+	struct kms_key_version_record rec;
+	enum status	 st;
+
+	memset(&rec, 0, sizeof(rec));
+	if ((st = column_text(s, 0, &rec.key_id)) != STATUS_OK)
+		goto out;
+	rec.version = sqlite3_column_int64(s, 1);
+	if ((st = column_blob(s, 2, &rec.wrapped_material,
+	    &rec.wrapped_material_len)) != STATUS_OK)
+		goto out;
+	rec.created_at = sqlite3_column_int64(s, 3);
+	if ((st = column_text(s, 4, &rec.rotation_type)) != STATUS_OK)
+		goto out;
+	*out = rec;
+	memset(&rec, 0, sizeof(rec));
+out:
+	kms_key_version_record_cleanup(&rec);
+	return st;
+}
+
+static enum status
+store_sqlite_kms_key_version_put(void *txn,
+    const struct kms_key_version_record *rec)
+{
+	struct sqlite_conn *c = txn;
+	sqlite3_stmt	*s;
+	enum status	 st;
+	int		 rc;
+
+	if ((st = txn_stmt(c, STMT_KMS_VERSION_PUT, &s)) != STATUS_OK)
+		return st;
+	rc = bind_text(s, 1, rec->key_id, SQLITE_OK);
+	rc = bind_int64(s, 2, rec->version, rc);
+	rc = bind_blob(s, 3, rec->wrapped_material, rec->wrapped_material_len,
+	    rc);
+	rc = bind_int64(s, 4, rec->created_at, rc);
+	rc = bind_text(s, 5, rec->rotation_type, rc);
+	return stmt_done(c, s, rc, "kms key version put");
+}
+
+static enum status
+store_sqlite_kms_key_version_get(void *txn, const char *key_id,
+    int64_t version, struct kms_key_version_record *out)
+{
+	struct sqlite_conn *c = txn;
+	sqlite3_stmt	*s = NULL;
+	enum status	 st;
+	int		 rc;
+
+	if ((st = txn_stmt(c, STMT_KMS_VERSION_GET, &s)) != STATUS_OK)
+		goto out;
+	rc = bind_text(s, 1, key_id, SQLITE_OK);
+	rc = bind_int64(s, 2, version, rc);
+	if ((st = stmt_row(c, s, rc, "kms key version get")) != STATUS_OK)
+		goto out;
+	st = kms_key_version_from_row(s, out);
+out:
+	stmt_reset(s);
+	return st;
+}
+
+static enum status
+store_sqlite_kms_key_version_list(void *txn, const char *key_id,
+    struct kms_key_version_record **out, size_t *count)
+{
+	struct sqlite_conn *c = txn;
+	struct kms_key_version_record *recs = NULL, *grown;
+	sqlite3_stmt	*s = NULL;
+	size_t		 n = 0, cap = 0;
+	enum status	 st;
+	int		 rc;
+
+	if ((st = txn_stmt(c, STMT_KMS_VERSION_LIST, &s)) != STATUS_OK)
+		return st;
+	rc = bind_text(s, 1, key_id, SQLITE_OK);
+	while (rc == SQLITE_OK && (rc = sqlite3_step(s)) == SQLITE_ROW) {
+		if (n == cap) {
+			cap = cap == 0 ? 4 : cap * 2;
+			if ((grown = reallocarray(recs, cap,
+			    sizeof(*recs))) == NULL) {
+				st = STATUS_NO_MEMORY;
+				goto out;
+			}
+			recs = grown;
+		}
+		if ((st = kms_key_version_from_row(s, &recs[n])) != STATUS_OK)
+			goto out;
+		n++;
+		rc = SQLITE_OK;
+	}
+	if (rc != SQLITE_DONE) {
+		st = conn_status(c, rc, "kms key version list");
+		goto out;
+	}
+	*out = recs;
+	*count = n;
+	recs = NULL;
+	n = 0;
+	st = STATUS_OK;
+out:
+	stmt_reset(s);
+	kms_key_version_records_free(recs, n);
+	return st;
+}
+
+static enum status
+store_sqlite_kms_alias_update(void *txn, const char *account_id,
+    const char *region, const char *alias_name, const char *key_id,
+    int64_t now_ms)
+{
+	struct sqlite_conn *c = txn;
+	sqlite3_stmt	*s;
+	enum status	 st;
+	int		 rc;
+
+	if ((st = txn_stmt(c, STMT_KMS_ALIAS_UPDATE, &s)) != STATUS_OK)
+		return st;
+	rc = bind_text(s, 1, account_id, SQLITE_OK);
+	rc = bind_text(s, 2, region, rc);
+	rc = bind_text(s, 3, alias_name, rc);
+	rc = bind_text(s, 4, key_id, rc);
+	rc = bind_int64(s, 5, now_ms, rc);
+	if ((st = stmt_done(c, s, rc, "kms alias update")) != STATUS_OK)
+		return st;
+	return sqlite3_changes(c->db) == 0 ? STATUS_NOT_FOUND : STATUS_OK;
+}
+
+static enum status
+store_sqlite_kms_alias_delete(void *txn, const char *account_id,
+    const char *region, const char *alias_name)
+{
+	struct sqlite_conn *c = txn;
+	sqlite3_stmt	*s;
+	enum status	 st;
+	int		 rc;
+
+	if ((st = txn_stmt(c, STMT_KMS_ALIAS_DELETE, &s)) != STATUS_OK)
+		return st;
+	rc = bind_text(s, 1, account_id, SQLITE_OK);
+	rc = bind_text(s, 2, region, rc);
+	rc = bind_text(s, 3, alias_name, rc);
+	if ((st = stmt_done(c, s, rc, "kms alias delete")) != STATUS_OK)
+		return st;
+	return sqlite3_changes(c->db) == 0 ? STATUS_NOT_FOUND : STATUS_OK;
+}
+
+static enum status
+store_sqlite_kms_alias_list(void *txn, const char *account_id,
+    const char *region, const char *key_id, const char *after_alias,
+    size_t limit, struct kms_alias_record **out, size_t *count)
+{
+	struct sqlite_conn *c = txn;
+	struct kms_alias_record *recs = NULL, *grown;
+	sqlite3_stmt	*s = NULL;
+	size_t		 n = 0, cap = 0;
+	enum status	 st;
+	int		 rc;
+
+	if ((st = txn_stmt(c, STMT_KMS_ALIAS_LIST, &s)) != STATUS_OK)
+		return st;
+	rc = bind_text(s, 1, account_id, SQLITE_OK);
+	rc = bind_text(s, 2, region, rc);
+	rc = bind_text(s, 3, key_id, rc);
+	rc = bind_text(s, 4, after_alias != NULL ? after_alias : "", rc);
+	rc = bind_int64(s, 5, limit_bind_value(limit), rc);
+	while (rc == SQLITE_OK && (rc = sqlite3_step(s)) == SQLITE_ROW) {
+		if (n == cap) {
+			cap = cap == 0 ? 8 : cap * 2;
+			if ((grown = reallocarray(recs, cap,
+			    sizeof(*recs))) == NULL) {
+				st = STATUS_NO_MEMORY;
+				goto out;
+			}
+			recs = grown;
+		}
+		memset(&recs[n], 0, sizeof(recs[n]));
+		n++;
+		if ((st = column_text(s, 0, &recs[n - 1].alias_name)) !=
+		    STATUS_OK ||
+		    (st = column_text(s, 1, &recs[n - 1].key_id)) != STATUS_OK)
+			goto out;
+		recs[n - 1].created_at = sqlite3_column_int64(s, 2);
+		recs[n - 1].updated_at = sqlite3_column_int64(s, 3);
+		rc = SQLITE_OK;
+	}
+	if (rc != SQLITE_DONE) {
+		st = conn_status(c, rc, "kms alias list");
+		goto out;
+	}
+	*out = recs;
+	*count = n;
+	recs = NULL;
+	n = 0;
+	st = STATUS_OK;
+out:
+	stmt_reset(s);
+	kms_alias_records_free(recs, n);
+	return st;
+}
+
+static enum status
+store_sqlite_kms_tags_put(void *txn, const char *key_id,
+    const struct tag *tags, size_t count)
+{
+	struct sqlite_conn *c = txn;
+	sqlite3_stmt	*s;
+	enum status	 st;
+	int		 rc;
+
+	if ((st = savepoint_begin(c)) != STATUS_OK)
+		return st;
+	if ((st = txn_stmt(c, STMT_KMS_TAGS_CLEAR, &s)) != STATUS_OK)
+		goto out;
+	rc = bind_text(s, 1, key_id, SQLITE_OK);
+	if ((st = stmt_done(c, s, rc, "kms tags clear")) != STATUS_OK)
+		goto out;
+	for (size_t i = 0; i < count; i++) {
+		if ((st = txn_stmt(c, STMT_KMS_TAG_INSERT, &s)) != STATUS_OK)
+			goto out;
+		rc = bind_text(s, 1, key_id, SQLITE_OK);
+		rc = bind_text(s, 2, tags[i].key, rc);
+		rc = bind_text(s, 3, tags[i].value, rc);
+		if ((st = stmt_done(c, s, rc, "kms tag insert")) != STATUS_OK)
+			goto out;
+	}
+out:
+	return savepoint_end(c, st);
+}
+
+static enum status
+store_sqlite_kms_tags_get(void *txn, const char *key_id, struct tag **out,
+    size_t *count)
+{
+	struct sqlite_conn *c = txn;
+	struct tag	*tags = NULL, *grown;
+	sqlite3_stmt	*s = NULL;
+	size_t		 n = 0, cap = 0;
+	enum status	 st;
+	int		 rc;
+
+	if ((st = txn_stmt(c, STMT_KMS_TAGS_GET, &s)) != STATUS_OK)
+		goto out;
+	rc = bind_text(s, 1, key_id, SQLITE_OK);
+	while (rc == SQLITE_OK && (rc = sqlite3_step(s)) == SQLITE_ROW) {
+		if (n == cap) {
+			cap = cap == 0 ? 8 : cap * 2;
+			if ((grown = reallocarray(tags, cap,
+			    sizeof(*tags))) == NULL) {
+				st = STATUS_NO_MEMORY;
+				goto out;
+			}
+			tags = grown;
+		}
+		memset(&tags[n], 0, sizeof(tags[n]));
+		n++;
+		if ((st = column_text(s, 0, &tags[n - 1].key)) != STATUS_OK ||
+		    (st = column_text(s, 1, &tags[n - 1].value)) != STATUS_OK)
+			goto out;
+		rc = SQLITE_OK;
+	}
+	if (rc != SQLITE_DONE) {
+		st = conn_status(c, rc, "kms tags get");
+		goto out;
+	}
+	*out = tags;
+	*count = n;
+	tags = NULL;
+	n = 0;
+	st = STATUS_OK;
+out:
+	stmt_reset(s);
+	tags_free(tags, n);
+	return st;
+}
+
+/* ---- rows wrapped by the root key ---- */
+
+static enum status
+store_sqlite_root_wrapped_list(void *txn, enum root_wrapped_kind kind,
+    const char *after_id, int64_t after_version, size_t limit,
+    struct root_wrapped_record **out, size_t *count)
+{
+	struct sqlite_conn *c = txn;
+	struct root_wrapped_record *recs = NULL, *grown;
+	sqlite3_stmt	*s = NULL;
+	size_t		 n = 0, cap = 0;
+	enum status	 st;
+	int		 rc;
+
+	if ((st = txn_stmt(c, kind == ROOT_WRAPPED_KMS_MATERIAL ?
+	    STMT_ROOT_KMS_LIST : kind == ROOT_WRAPPED_ACCESS_KEY ?
+	    STMT_ROOT_ACCESS_LIST : STMT_ROOT_SESSION_LIST, &s)) != STATUS_OK)
+		return st;
+	rc = bind_text(s, 1, after_id != NULL ? after_id : "", SQLITE_OK);
+	rc = bind_int64(s, 2, after_version, rc);
+	rc = bind_int64(s, 3, limit_bind_value(limit), rc);
+	while (rc == SQLITE_OK && (rc = sqlite3_step(s)) == SQLITE_ROW) {
+		if (n == cap) {
+			cap = cap == 0 ? 16 : cap * 2;
+			if ((grown = reallocarray(recs, cap,
+			    sizeof(*recs))) == NULL) {
+				st = STATUS_NO_MEMORY;
+				goto out;
+			}
+			recs = grown;
+		}
+		memset(&recs[n], 0, sizeof(recs[n]));
+		n++;
+		recs[n - 1].kind = kind;
+		recs[n - 1].version = sqlite3_column_int64(s, 1);
+		if ((st = column_text(s, 0, &recs[n - 1].id)) != STATUS_OK ||
+		    (st = column_text(s, 2, &recs[n - 1].arn)) != STATUS_OK ||
+		    (st = column_blob(s, 3, &recs[n - 1].wrapped,
+		    &recs[n - 1].wrapped_len)) != STATUS_OK)
+			goto out;
+		rc = SQLITE_OK;
+	}
+	if (rc != SQLITE_DONE) {
+		st = conn_status(c, rc, "root wrapped list");
+		goto out;
+	}
+	*out = recs;
+	*count = n;
+	recs = NULL;
+	n = 0;
+	st = STATUS_OK;
+out:
+	stmt_reset(s);
+	root_wrapped_records_free(recs, n);
+	return st;
+}
+
+static enum status
+store_sqlite_root_wrapped_update(void *txn,
+    const struct root_wrapped_record *rec, const unsigned char *old_wrapped,
+    size_t old_wrapped_len)
+{
+	struct sqlite_conn *c = txn;
+	sqlite3_stmt	*s;
+	enum status	 st;
+	int		 rc;
+
+	if ((st = txn_stmt(c, rec->kind == ROOT_WRAPPED_KMS_MATERIAL ?
+	    STMT_ROOT_KMS_UPDATE : rec->kind == ROOT_WRAPPED_ACCESS_KEY ?
+	    STMT_ROOT_ACCESS_UPDATE : STMT_ROOT_SESSION_UPDATE, &s)) !=
+	    STATUS_OK)
+		return st;
+	rc = bind_text(s, 1, rec->id, SQLITE_OK);
+	rc = bind_int64(s, 2, rec->version, rc);
+	rc = bind_blob(s, 3, rec->wrapped, rec->wrapped_len, rc);
+	rc = bind_blob(s, 4, old_wrapped, old_wrapped_len, rc);
+	if ((st = stmt_done(c, s, rc, "root wrapped update")) != STATUS_OK)
+		return st;
+	return sqlite3_changes(c->db) == 0 ? STATUS_NOT_FOUND : STATUS_OK;
+}
+
+static enum status
+store_sqlite_meta_delete(void *txn, const char *key)
+{
+	struct sqlite_conn *c = txn;
+	sqlite3_stmt	*s;
+	enum status	 st;
+	int		 rc;
+
+	if ((st = txn_stmt(c, STMT_META_DELETE, &s)) != STATUS_OK)
+		return st;
+	rc = bind_text(s, 1, key, SQLITE_OK);
+	return stmt_done(c, s, rc, "meta delete");
+}
+
+static enum status
+store_sqlite_version_rewrap(void *txn, int64_t secret_id,
+    const char *version_id, const char *kms_key_arn,
+    const unsigned char *wrapped_key, size_t wrapped_key_len)
+{
+	struct sqlite_conn *c = txn;
+	sqlite3_stmt	*s;
+	enum status	 st;
+	int		 rc;
+
+	if ((st = txn_stmt(c, STMT_VERSION_REWRAP, &s)) != STATUS_OK)
+		return st;
+	rc = bind_int64(s, 1, secret_id, SQLITE_OK);
+	rc = bind_text(s, 2, version_id, rc);
+	rc = bind_text(s, 3, kms_key_arn, rc);
+	rc = bind_blob(s, 4, wrapped_key, wrapped_key_len, rc);
+	if ((st = stmt_done(c, s, rc, "version rewrap")) != STATUS_OK)
+		return st;
+	return sqlite3_changes(c->db) == 0 ? STATUS_NOT_FOUND : STATUS_OK;
 }
 
 /* ---- secrets ---- */
@@ -1453,16 +2376,38 @@ store_sqlite_secret_list(void *txn, const struct store_list_query *q,
 	enum status	 st;
 	int		 rc;
 
+	static const enum stmt_id by_sort[][2] = {
+		[STORE_SORT_CREATED] = { STMT_SECRET_LIST, STMT_SECRET_LIST_DESC },
+		[STORE_SORT_NAME] = { STMT_SECRET_LIST_NAME,
+		    STMT_SECRET_LIST_NAME_DESC },
+		[STORE_SORT_CHANGED] = { STMT_SECRET_LIST_CHANGED,
+		    STMT_SECRET_LIST_CHANGED_DESC },
+		[STORE_SORT_ACCESSED] = { STMT_SECRET_LIST_ACCESSED,
+		    STMT_SECRET_LIST_ACCESSED_DESC },
+	};
+
 	limit = q->limit > (uint64_t)INT64_MAX ? INT64_MAX : (int64_t)q->limit;
-	if ((st = txn_stmt(c, q->is_descending ? STMT_SECRET_LIST_DESC :
-	    STMT_SECRET_LIST, &s)) != STATUS_OK)
+	if ((unsigned)q->sort_by >= sizeof(by_sort) / sizeof(by_sort[0]))
+		return STATUS_INTERNAL;
+	if ((st = txn_stmt(c, by_sort[q->sort_by][q->is_descending ? 1 : 0],
+	    &s)) != STATUS_OK)
 		return st;
 	rc = bind_text(s, 1, q->account_id, SQLITE_OK);
 	rc = bind_text(s, 2, q->region, rc);
-	rc = bind_int64(s, 3, q->is_descending && q->after_id == 0 ? INT64_MAX :
-	    q->after_id, rc);
+	if (q->sort_by == STORE_SORT_CREATED)
+		rc = bind_int64(s, 3, q->is_descending && q->after_id == 0 ?
+		    INT64_MAX : q->after_id, rc);
+	else
+		rc = bind_int64(s, 3, q->after_id, rc);
 	rc = bind_int64(s, 4, q->include_deleted, rc);
 	rc = bind_int64(s, 5, limit, rc);
+	if (q->sort_by == STORE_SORT_NAME)
+		rc = bind_text(s, 6, q->after_name != NULL ? q->after_name : "",
+		    rc);
+	else if (q->sort_by != STORE_SORT_CREATED)
+		rc = bind_int64(s, 6, q->after_value, rc);
+	if (q->sort_by != STORE_SORT_CREATED)
+		rc = bind_int64(s, 7, q->after_id == 0, rc);
 	return secret_rows_collect(c, s, rc, out, count);
 }
 
@@ -1481,6 +2426,56 @@ store_sqlite_secret_list_due(void *txn, int64_t now_ms, size_t limit,
 	rc = bind_int64(s, 2, limit > (size_t)INT64_MAX ? INT64_MAX :
 	    (int64_t)limit, rc);
 	return secret_rows_collect(c, s, rc, out, count);
+}
+
+/* ---- resource policies of secrets ---- */
+
+static enum status
+store_sqlite_secret_policy_put(void *txn, int64_t secret_id,
+    const char *policy, int64_t now_ms)
+{
+	struct sqlite_conn *c = txn;
+	sqlite3_stmt	*s = NULL;
+	enum status	 st;
+	int		 rc;
+
+	if ((st = txn_stmt(c, STMT_SECRET_POLICY_PUT, &s)) != STATUS_OK)
+		return st;
+	rc = bind_int64(s, 1, secret_id, SQLITE_OK);
+	rc = bind_text(s, 2, policy, rc);
+	rc = bind_int64(s, 3, now_ms, rc);
+	return stmt_done(c, s, rc, "secret policy put");
+}
+
+static enum status
+store_sqlite_secret_policy_get(void *txn, int64_t secret_id, char **policy)
+{
+	struct sqlite_conn *c = txn;
+	sqlite3_stmt	*s = NULL;
+	enum status	 st;
+	int		 rc;
+
+	if ((st = txn_stmt(c, STMT_SECRET_POLICY_GET, &s)) != STATUS_OK)
+		return st;
+	rc = bind_int64(s, 1, secret_id, SQLITE_OK);
+	if ((st = stmt_row(c, s, rc, "secret policy get")) == STATUS_OK)
+		st = column_text(s, 0, policy);
+	stmt_reset(s);
+	return st;
+}
+
+static enum status
+store_sqlite_secret_policy_delete(void *txn, int64_t secret_id)
+{
+	struct sqlite_conn *c = txn;
+	sqlite3_stmt	*s = NULL;
+	enum status	 st;
+	int		 rc;
+
+	if ((st = txn_stmt(c, STMT_SECRET_POLICY_DELETE, &s)) != STATUS_OK)
+		return st;
+	rc = bind_int64(s, 1, secret_id, SQLITE_OK);
+	return stmt_done(c, s, rc, "secret policy delete");
 }
 
 /* ---- replicas of a primary secret ---- */
@@ -1925,6 +2920,395 @@ store_sqlite_stage_remove(void *txn, int64_t secret_id, const char *stage,
 	return sqlite3_changes(c->db) == 0 ? STATUS_NOT_FOUND : STATUS_OK;
 }
 
+/* ---- rotation of secrets ---- */
+
+static enum status
+rotation_from_row(sqlite3_stmt *s, struct rotation_record *out)
+{
+	struct rotation_record rec;
+	enum status	 st;
+
+	memset(&rec, 0, sizeof(rec));
+	rec.secret_id = sqlite3_column_int64(s, 0);
+	rec.is_enabled = sqlite3_column_int64(s, 1) != 0;
+	if ((st = column_text(s, 2, &rec.lambda_arn)) != STATUS_OK)
+		goto out;
+	rec.after_days = sqlite3_column_int64(s, 3);
+	rec.display_days = sqlite3_column_int64(s, 4);
+	if ((st = column_text(s, 5, &rec.duration)) != STATUS_OK ||
+	    (st = column_text(s, 6, &rec.schedule_expression)) != STATUS_OK)
+		goto out;
+	rec.last_rotated_at = sqlite3_column_int64(s, 7);
+	rec.next_window_at = sqlite3_column_int64(s, 8);
+	rec.next_window_end_at = sqlite3_column_int64(s, 9);
+	if ((st = column_text(s, 10, &rec.pending_version_id)) != STATUS_OK ||
+	    (st = column_text(s, 11, &rec.rotation_token)) != STATUS_OK ||
+	    (st = column_text(s, 12, &rec.step)) != STATUS_OK ||
+	    (st = column_text(s, 13, &rec.status)) != STATUS_OK ||
+	    (st = column_text(s, 14, &rec.last_error)) != STATUS_OK)
+		goto out;
+	rec.attempt_count = sqlite3_column_int64(s, 15);
+	rec.started_at = sqlite3_column_int64(s, 16);
+	rec.retry_at = sqlite3_column_int64(s, 17);
+	if ((st = column_text(s, 18, &rec.lease_owner)) != STATUS_OK)
+		goto out;
+	rec.lease_until = sqlite3_column_int64(s, 19);
+	if ((st = column_text(s, 20, &rec.access_key_id)) != STATUS_OK)
+		goto out;
+	rec.updated_at = sqlite3_column_int64(s, 21);
+	if ((st = column_text(s, 22, &rec.secret_arn)) != STATUS_OK ||
+	    (st = column_text(s, 23, &rec.account_id)) != STATUS_OK ||
+	    (st = column_text(s, 24, &rec.region)) != STATUS_OK)
+		goto out;
+	rec.secret_deleted_at = sqlite3_column_int64(s, 25);
+	rec.current_created_at = sqlite3_column_int64(s, 26);
+	*out = rec;
+	memset(&rec, 0, sizeof(rec));
+out:
+	rotation_record_cleanup(&rec);
+	return st;
+}
+
+static enum status
+store_sqlite_rotation_get(void *txn, int64_t secret_id,
+    struct rotation_record *out)
+{
+	struct sqlite_conn *c = txn;
+	sqlite3_stmt	*s = NULL;
+	enum status	 st;
+	int		 rc;
+
+	if ((st = txn_stmt(c, STMT_ROTATION_GET, &s)) != STATUS_OK)
+		goto out;
+	rc = bind_int64(s, 1, secret_id, SQLITE_OK);
+	if ((st = stmt_row(c, s, rc, "rotation get")) != STATUS_OK)
+		goto out;
+	st = rotation_from_row(s, out);
+out:
+	stmt_reset(s);
+	return st;
+}
+
+static enum status
+store_sqlite_rotation_put(void *txn, const struct rotation_record *rec)
+{
+	struct sqlite_conn *c = txn;
+	sqlite3_stmt	*s;
+	enum status	 st;
+	int		 rc;
+
+	if ((st = txn_stmt(c, STMT_ROTATION_PUT, &s)) != STATUS_OK)
+		return st;
+	rc = bind_int64(s, 1, rec->secret_id, SQLITE_OK);
+	rc = bind_int64(s, 2, rec->is_enabled, rc);
+	rc = bind_text(s, 3, rec->lambda_arn, rc);
+	rc = bind_int64(s, 4, rec->after_days, rc);
+	rc = bind_int64(s, 5, rec->display_days, rc);
+	rc = bind_text(s, 6, rec->duration, rc);
+	rc = bind_text(s, 7, rec->schedule_expression, rc);
+	rc = bind_int64(s, 8, rec->last_rotated_at, rc);
+	rc = bind_int64(s, 9, rec->next_window_at, rc);
+	rc = bind_int64(s, 10, rec->next_window_end_at, rc);
+	rc = bind_text(s, 11, rec->pending_version_id, rc);
+	rc = bind_text(s, 12, rec->rotation_token, rc);
+	rc = bind_text(s, 13, rec->step, rc);
+	rc = bind_text(s, 14, rec->status, rc);
+	rc = bind_text(s, 15, rec->last_error, rc);
+	rc = bind_int64(s, 16, rec->attempt_count, rc);
+	rc = bind_int64(s, 17, rec->started_at, rc);
+	rc = bind_int64(s, 18, rec->retry_at, rc);
+	rc = bind_text(s, 19, rec->lease_owner, rc);
+	rc = bind_int64(s, 20, rec->lease_until, rc);
+	rc = bind_text(s, 21, rec->access_key_id, rc);
+	rc = bind_int64(s, 22, rec->updated_at, rc);
+	return stmt_done(c, s, rc, "rotation put");
+}
+
+static enum status
+store_sqlite_rotation_list(void *txn, const struct store_rotation_query *q,
+    struct rotation_record **out, size_t *count)
+{
+	struct sqlite_conn *c = txn;
+	struct rotation_record *recs = NULL, *grown;
+	sqlite3_stmt	*s = NULL;
+	size_t		 n = 0, cap = 0;
+	enum status	 st;
+	int		 rc;
+
+	if ((st = txn_stmt(c, STMT_ROTATION_LIST, &s)) != STATUS_OK)
+		goto out;
+	rc = bind_text(s, 1, q->account_id, SQLITE_OK);
+	rc = bind_int64(s, 2, q->after_secret_id, rc);
+	rc = bind_int64(s, 3, q->due_at, rc);
+	rc = bind_int64(s, 4, q->limit > (size_t)INT64_MAX ? INT64_MAX :
+	    (int64_t)q->limit, rc);
+	while (rc == SQLITE_OK && (rc = sqlite3_step(s)) == SQLITE_ROW) {
+		if (n == cap) {
+			cap = cap == 0 ? 8 : cap * 2;
+			if ((grown = reallocarray(recs, cap,
+			    sizeof(*recs))) == NULL) {
+				st = STATUS_NO_MEMORY;
+				goto out;
+			}
+			recs = grown;
+		}
+		if ((st = rotation_from_row(s, &recs[n])) != STATUS_OK)
+			goto out;
+		n++;
+		rc = SQLITE_OK;
+	}
+	if (rc != SQLITE_DONE) {
+		st = conn_status(c, rc, "rotation list");
+		goto out;
+	}
+	*out = recs;
+	*count = n;
+	recs = NULL;
+	n = 0;
+	st = STATUS_OK;
+out:
+	stmt_reset(s);
+	rotation_records_free(recs, n);
+	return st;
+}
+
+static enum status
+rotation_function_from_row(sqlite3_stmt *s,
+    struct rotation_function_record *out)
+{
+	struct rotation_function_record rec;
+	enum status	 st;
+
+	memset(&rec, 0, sizeof(rec));
+	if ((st = column_text(s, 0, &rec.arn)) != STATUS_OK ||
+	    (st = column_text(s, 1, &rec.kind)) != STATUS_OK ||
+	    (st = column_text(s, 2, &rec.target)) != STATUS_OK)
+		goto out;
+	rec.timeout_seconds = sqlite3_column_int64(s, 3);
+	rec.created_at = sqlite3_column_int64(s, 4);
+	*out = rec;
+	memset(&rec, 0, sizeof(rec));
+out:
+	rotation_function_record_cleanup(&rec);
+	return st;
+}
+
+static enum status
+store_sqlite_rotation_function_put(void *txn,
+    const struct rotation_function_record *rec)
+{
+	struct sqlite_conn *c = txn;
+	sqlite3_stmt	*s;
+	enum status	 st;
+	int		 rc;
+
+	if ((st = txn_stmt(c, STMT_ROTATION_FUNCTION_PUT, &s)) != STATUS_OK)
+		return st;
+	rc = bind_text(s, 1, rec->arn, SQLITE_OK);
+	rc = bind_text(s, 2, rec->kind, rc);
+	rc = bind_text(s, 3, rec->target, rc);
+	rc = bind_int64(s, 4, rec->timeout_seconds, rc);
+	rc = bind_int64(s, 5, rec->created_at, rc);
+	return stmt_done(c, s, rc, "rotation function put");
+}
+
+static enum status
+store_sqlite_rotation_function_get(void *txn, const char *arn,
+    struct rotation_function_record *out)
+{
+	struct sqlite_conn *c = txn;
+	sqlite3_stmt	*s = NULL;
+	enum status	 st;
+	int		 rc;
+
+	if ((st = txn_stmt(c, STMT_ROTATION_FUNCTION_GET, &s)) != STATUS_OK)
+		goto out;
+	rc = bind_text(s, 1, arn, SQLITE_OK);
+	if ((st = stmt_row(c, s, rc, "rotation function get")) != STATUS_OK)
+		goto out;
+	st = rotation_function_from_row(s, out);
+out:
+	stmt_reset(s);
+	return st;
+}
+
+static enum status
+store_sqlite_rotation_function_list(void *txn,
+    struct rotation_function_record **out, size_t *count)
+{
+	struct sqlite_conn *c = txn;
+	struct rotation_function_record *recs = NULL, *grown;
+	sqlite3_stmt	*s = NULL;
+	size_t		 n = 0, cap = 0;
+	enum status	 st;
+	int		 rc = SQLITE_OK;
+
+	if ((st = txn_stmt(c, STMT_ROTATION_FUNCTION_LIST, &s)) != STATUS_OK)
+		goto out;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		if (n == cap) {
+			cap = cap == 0 ? 8 : cap * 2;
+			if ((grown = reallocarray(recs, cap,
+			    sizeof(*recs))) == NULL) {
+				st = STATUS_NO_MEMORY;
+				goto out;
+			}
+			recs = grown;
+		}
+		if ((st = rotation_function_from_row(s, &recs[n])) !=
+		    STATUS_OK)
+			goto out;
+		n++;
+	}
+	if (rc != SQLITE_DONE) {
+		st = conn_status(c, rc, "rotation function list");
+		goto out;
+	}
+	*out = recs;
+	*count = n;
+	recs = NULL;
+	n = 0;
+	st = STATUS_OK;
+out:
+	stmt_reset(s);
+	rotation_function_records_free(recs, n);
+	return st;
+}
+
+static enum status
+store_sqlite_rotation_function_delete(void *txn, const char *arn)
+{
+	struct sqlite_conn *c = txn;
+	sqlite3_stmt	*s;
+	enum status	 st;
+	int		 rc;
+
+	if ((st = txn_stmt(c, STMT_ROTATION_FUNCTION_DELETE, &s)) != STATUS_OK)
+		return st;
+	rc = bind_text(s, 1, arn, SQLITE_OK);
+	if ((st = stmt_done(c, s, rc, "rotation function delete")) !=
+	    STATUS_OK)
+		return st;
+	return sqlite3_changes(c->db) == 0 ? STATUS_NOT_FOUND : STATUS_OK;
+}
+
+static enum status
+store_sqlite_access_key_delete(void *txn, const char *access_key_id)
+{
+	struct sqlite_conn *c = txn;
+	sqlite3_stmt	*s;
+	enum status	 st;
+	int		 rc;
+
+	if ((st = txn_stmt(c, STMT_ACCESS_KEY_DELETE, &s)) != STATUS_OK)
+		return st;
+	rc = bind_text(s, 1, access_key_id, SQLITE_OK);
+	if ((st = stmt_done(c, s, rc, "access key delete")) != STATUS_OK)
+		return st;
+	return sqlite3_changes(c->db) == 0 ? STATUS_NOT_FOUND : STATUS_OK;
+}
+
+static enum status
+store_sqlite_access_key_list_by_user(void *txn, const char *user_name,
+    struct access_key_record **out, size_t *count)
+{
+	struct sqlite_conn *c = txn;
+	struct access_key_record *recs = NULL, *grown;
+	sqlite3_stmt	*s = NULL;
+	size_t		 n = 0, cap = 0;
+	enum status	 st;
+	int		 rc;
+
+	if ((st = txn_stmt(c, STMT_ACCESS_KEY_LIST_BY_USER, &s)) != STATUS_OK)
+		goto out;
+	rc = bind_text(s, 1, user_name, SQLITE_OK);
+	while (rc == SQLITE_OK && (rc = sqlite3_step(s)) == SQLITE_ROW) {
+		struct access_key_record *r;
+
+		if (n == cap) {
+			cap = cap == 0 ? 8 : cap * 2;
+			if ((grown = reallocarray(recs, cap,
+			    sizeof(*recs))) == NULL) {
+				st = STATUS_NO_MEMORY;
+				goto out;
+			}
+			recs = grown;
+		}
+		r = &recs[n++];
+		memset(r, 0, sizeof(*r));
+		if ((st = column_text(s, 0, &r->access_key_id)) != STATUS_OK ||
+		    (st = column_text(s, 1, &r->account_id)) != STATUS_OK ||
+		    (st = column_text(s, 2, &r->principal_arn)) != STATUS_OK ||
+		    (st = column_text(s, 3, &r->user_name)) != STATUS_OK ||
+		    (st = column_text(s, 4, &r->user_id)) != STATUS_OK)
+			goto out;
+		r->is_active = sqlite3_column_int64(s, 5) != 0;
+		r->created_at = sqlite3_column_int64(s, 6);
+		rc = SQLITE_OK;
+	}
+	if (rc != SQLITE_DONE) {
+		st = conn_status(c, rc, "access key list");
+		goto out;
+	}
+	*out = recs;
+	*count = n;
+	recs = NULL;
+	n = 0;
+	st = STATUS_OK;
+out:
+	stmt_reset(s);
+	access_key_records_free(recs, n);
+	return st;
+}
+
+/* ---- for the backend's other files (store_sqlite_internal.h) ---- */
+
+enum status
+store_sqlite_statement(void *txn, unsigned slot, const char *sql,
+    sqlite3_stmt **out)
+{
+	struct sqlite_conn *c = txn;
+	int		 rc;
+
+	if (slot >= STORE_SQLITE_EXTRA_STMTS) {
+		log_error("store: statement slot %u out of range", slot);
+		return STATUS_INTERNAL;
+	}
+	if (sqlite3_get_autocommit(c->db)) {
+		log_error("store: the transaction was rolled back after an "
+		    "earlier error");
+		return STATUS_IO;
+	}
+	if (c->extra_stmts[slot] == NULL) {
+		rc = sqlite3_prepare_v3(c->db, sql, -1,
+		    SQLITE_PREPARE_PERSISTENT, &c->extra_stmts[slot], NULL);
+		if (rc != SQLITE_OK) {
+			c->extra_stmts[slot] = NULL;
+			return conn_status(c, rc, "prepare");
+		}
+	}
+	*out = c->extra_stmts[slot];
+	return STATUS_OK;
+}
+
+enum status
+store_sqlite_status(void *txn, int rc, const char *what)
+{
+	return conn_status(txn, rc, what);
+}
+
+enum status
+store_sqlite_savepoint_begin(void *txn)
+{
+	return savepoint_begin(txn);
+}
+
+enum status
+store_sqlite_savepoint_end(void *txn, enum status st)
+{
+	return savepoint_end(txn, st);
+}
+
 const struct store_backend store_backend_sqlite = {
 	.name = "sqlite",
 	.open = store_sqlite_open,
@@ -1942,6 +3326,22 @@ const struct store_backend store_backend_sqlite = {
 	.kms_key_get = store_sqlite_kms_key_get,
 	.kms_alias_put = store_sqlite_kms_alias_put,
 	.kms_alias_get = store_sqlite_kms_alias_get,
+	.kms_key_update = store_sqlite_kms_key_update,
+	.kms_key_delete = store_sqlite_kms_key_delete,
+	.kms_key_list = store_sqlite_kms_key_list,
+	.kms_key_list_due = store_sqlite_kms_key_list_due,
+	.kms_key_version_put = store_sqlite_kms_key_version_put,
+	.kms_key_version_get = store_sqlite_kms_key_version_get,
+	.kms_key_version_list = store_sqlite_kms_key_version_list,
+	.kms_alias_update = store_sqlite_kms_alias_update,
+	.kms_alias_delete = store_sqlite_kms_alias_delete,
+	.kms_alias_list = store_sqlite_kms_alias_list,
+	.kms_tags_put = store_sqlite_kms_tags_put,
+	.kms_tags_get = store_sqlite_kms_tags_get,
+	.root_wrapped_list = store_sqlite_root_wrapped_list,
+	.root_wrapped_update = store_sqlite_root_wrapped_update,
+	.meta_delete = store_sqlite_meta_delete,
+	.version_rewrap = store_sqlite_version_rewrap,
 	.secret_insert = store_sqlite_secret_insert,
 	.secret_get_by_name = store_sqlite_secret_get_by_name,
 	.secret_get_by_arn = store_sqlite_secret_get_by_arn,
@@ -1949,6 +3349,9 @@ const struct store_backend store_backend_sqlite = {
 	.secret_delete = store_sqlite_secret_delete,
 	.secret_list = store_sqlite_secret_list,
 	.secret_list_due = store_sqlite_secret_list_due,
+	.secret_policy_put = store_sqlite_secret_policy_put,
+	.secret_policy_get = store_sqlite_secret_policy_get,
+	.secret_policy_delete = store_sqlite_secret_policy_delete,
 	.replica_put = store_sqlite_replica_put,
 	.replica_list = store_sqlite_replica_list,
 	.replica_delete = store_sqlite_replica_delete,
@@ -1961,4 +3364,14 @@ const struct store_backend store_backend_sqlite = {
 	.version_delete = store_sqlite_version_delete,
 	.stage_move = store_sqlite_stage_move,
 	.stage_remove = store_sqlite_stage_remove,
+	.rotation_get = store_sqlite_rotation_get,
+	.rotation_put = store_sqlite_rotation_put,
+	.rotation_list = store_sqlite_rotation_list,
+	.rotation_function_put = store_sqlite_rotation_function_put,
+	.rotation_function_get = store_sqlite_rotation_function_get,
+	.rotation_function_list = store_sqlite_rotation_function_list,
+	.rotation_function_delete = store_sqlite_rotation_function_delete,
+	.access_key_delete = store_sqlite_access_key_delete,
+	.access_key_list_by_user = store_sqlite_access_key_list_by_user,
+	.iam = &store_iam_backend_sqlite,
 };

@@ -390,10 +390,12 @@ test_kms_key_and_alias(void **state)
 {
 	struct fixture	*f = *state;
 	struct kms_key_record rec, got;
+	struct kms_key_version_record v, got_v;
 	struct store_txn *txn;
 	char		*key_id = NULL;
 
 	memset(&rec, 0, sizeof(rec));
+	memset(&v, 0, sizeof(v));
 	rec.key_id = (char *)"0b5f3f2e-1111-4222-8333-944445555666";
 	rec.account_id = (char *)"111122223333";
 	rec.region = (char *)"us-east-1";
@@ -401,13 +403,19 @@ test_kms_key_and_alias(void **state)
 	    "0b5f3f2e-1111-4222-8333-944445555666";
 	rec.key_manager = (char *)"AWS";
 	rec.state = (char *)"Enabled";
-	rec.wrapped_material = (unsigned char *)"material";
-	rec.wrapped_material_len = 8;
 	rec.created_at = 7;
+	rec.current_version = 1;
+	v.key_id = rec.key_id;
+	v.version = 1;
+	v.wrapped_material = (unsigned char *)"material";
+	v.wrapped_material_len = 8;
+	v.created_at = 7;
 
 	txn = txn_begin(f, true);
 	assert_int_equal(store_kms_key_put(txn, &rec), STATUS_OK);
 	assert_int_equal(store_kms_key_put(txn, &rec), STATUS_EXISTS);
+	assert_int_equal(store_kms_key_version_put(txn, &v), STATUS_OK);
+	assert_int_equal(store_kms_key_version_put(txn, &v), STATUS_EXISTS);
 	/* Another key id with the same ARN. */
 	rec.key_id = (char *)"other";
 	assert_int_equal(store_kms_key_put(txn, &rec), STATUS_EXISTS);
@@ -434,10 +442,18 @@ test_kms_key_and_alias(void **state)
 	assert_null(got.description);
 	assert_string_equal(got.key_manager, "AWS");
 	assert_string_equal(got.state, "Enabled");
-	assert_int_equal(got.wrapped_material_len, 8);
-	assert_memory_equal(got.wrapped_material, "material", 8);
 	assert_int_equal(got.created_at, 7);
+	assert_int_equal(got.current_version, 1);
 	kms_key_record_cleanup(&got);
+	memset(&got_v, 0, sizeof(got_v));
+	assert_int_equal(store_kms_key_version_get(txn, rec.key_id, 1, &got_v),
+	    STATUS_OK);
+	assert_int_equal(got_v.wrapped_material_len, 8);
+	assert_memory_equal(got_v.wrapped_material, "material", 8);
+	assert_null(got_v.rotation_type);
+	kms_key_version_record_cleanup(&got_v);
+	assert_int_equal(store_kms_key_version_get(txn, rec.key_id, 2, &got_v),
+	    STATUS_NOT_FOUND);
 
 	assert_int_equal(store_kms_alias_get(txn, "111122223333", "us-east-1",
 	    "alias/none", &key_id), STATUS_NOT_FOUND);

@@ -1,0 +1,334 @@
+/*
+ * audit_event.c: a struct audit_event as one CloudTrail record, compact
+ * JSON, written straight into a buffer.
+ *
+ * This runs on every request, so the record is not built as a jansson tree:
+ * strings are escaped into one growing buffer, and only the small JSON
+ * members (requestParameters, responseElements, additionalEventData) go
+ * through json_dumps.  Strings that are not valid UTF-8 are recorded as
+ * "(invalid UTF-8)", as jansson would refuse them.  Any "Signature=VALUE" in
+ * an error message (AWS's messages quote the Authorization header) is cut
+ * to "Signature=<redacted>": events never carry signatures.
+ *
+ * Thread-safety: no shared state.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "audit/audit_internal.h"
+#include "core/core.h"
+
+#define AUDIT_EVENT_VERSION	"1.08"
+
+struct record {
+	char	*data;
+	size_t	 len;
+	size_t	 cap;
+	bool	 is_failed;
+	bool	 needs_comma;
+};
+
+static void
+put(struct record *r, const char *s, size_t n)
+{
+	if (r->is_failed)
+		return;
+	if (r->len + n + 1 > r->cap) {
+		size_t	 cap = (r->cap + n + 1) * 2;
+		char	*bigger = realloc(r->data, cap);
+
+		if (bigger == NULL) {
+			r->is_failed = true;
+			return;
+		}
+		r->data = bigger;
+		r->cap = cap;
+	}
+	memcpy(r->data + r->len, s, n);
+	r->len += n;
+	r->data[r->len] = '\0';
+}
+
+static void
+put_str(struct record *r, const char *s)
+{
+	put(r, s, strlen(s));
+}
+
+/* Length of the valid UTF-8 sequence at s, or 0. */
+static size_t
+utf8_length(const unsigned char *s)
+{
+	unsigned int	 c = s[0], v;
+	size_t		 n;
+
+	if (c < 0x80)
+		return 1;
+	if (c >= 0xc2 && c <= 0xdf)
+		n = 2, v = c & 0x1f;
+	else if (c >= 0xe0 && c <= 0xef)
+		n = 3, v = c & 0x0f;
+	else if (c >= 0xf0 && c <= 0xf4)
+		n = 4, v = c & 0x07;
+	else
+		return 0;
+	for (size_t i = 1; i < n; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		v = v << 6 | (s[i] & 0x3f);
+	}
+	if ((n == 3 && (v < 0x800 || (v >= 0xd800 && v <= 0xdfff))) ||
+	    (n == 4 && (v < 0x10000 || v > 0x10ffff)))
+		return 0;
+	return n;
+}
+
+static bool
+utf8_valid(const char *s)
+{
+	size_t n;
+
+	for (const unsigned char *p = (const unsigned char *)s; *p != '\0';
+	    p += n)
+		if ((n = utf8_length(p)) == 0)
+			return false;
+	return true;
+}
+
+/* s as a JSON string (quotes included). */
+static void
+put_quoted(struct record *r, const char *s)
+{
+	static const char hex[] = "0123456789abcdef";
+	const char	*run;
+	char		 esc[8];
+
+	if (!utf8_valid(s))
+		s = "(invalid UTF-8)";
+	put(r, "\"", 1);
+	for (run = s; *s != '\0'; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (c >= 0x20 && c != '"' && c != '\\')
+			continue;
+		put(r, run, (size_t)(s - run));
+		run = s + 1;
+		switch (c) {
+		case '"':	put(r, "\\\"", 2); break;
+		case '\\':	put(r, "\\\\", 2); break;
+		case '\n':	put(r, "\\n", 2); break;
+		case '\r':	put(r, "\\r", 2); break;
+		case '\t':	put(r, "\\t", 2); break;
+		case '\b':	put(r, "\\b", 2); break;
+		case '\f':	put(r, "\\f", 2); break;
+		default:
+			memcpy(esc, "\\u00", 4);
+			esc[4] = hex[c >> 4];
+			esc[5] = hex[c & 0x0f];
+			put(r, esc, 6);
+		}
+	}
+	put(r, run, (size_t)(s - run));
+	put(r, "\"", 1);
+}
+
+static void
+put_key(struct record *r, const char *key)
+{
+	if (r->needs_comma)
+		put(r, ",", 1);
+	put(r, "\"", 1);
+	put_str(r, key);
+	put(r, "\":", 2);
+	r->needs_comma = true;
+}
+
+/* "key":"value", left out when value is NULL or empty. */
+static void
+field_string(struct record *r, const char *key, const char *value)
+{
+	if (value == NULL || value[0] == '\0')
+		return;
+	put_key(r, key);
+	put_quoted(r, value);
+}
+
+/* "key":<compact JSON of value, or null>. */
+static void
+field_json(struct record *r, const char *key, const json_t *value)
+{
+	char *text;
+
+	put_key(r, key);
+	if (value == NULL) {
+		put(r, "null", 4);
+		return;
+	}
+	if ((text = json_dumps(value, JSON_COMPACT | JSON_ENCODE_ANY)) == NULL) {
+		r->is_failed = true;
+		return;
+	}
+	put_str(r, text);
+	free(text);
+}
+
+static void
+object_begin(struct record *r, const char *key)
+{
+	if (key != NULL)
+		put_key(r, key);
+	put(r, "{", 1);
+	r->needs_comma = false;
+}
+
+static void
+object_end(struct record *r)
+{
+	put(r, "}", 1);
+	r->needs_comma = true;
+}
+
+/* msg with every "Signature=VALUE" cut to "Signature=<redacted>"; malloc'd. */
+static char *
+scrub_signatures(const char *msg)
+{
+	static const char	 mark[] = "Signature=", cut[] = "<redacted>";
+	size_t			 count = 0, len = strlen(msg), n = 0;
+	const char		*p;
+	char			*out;
+
+	for (p = msg; (p = strstr(p, mark)) != NULL; p += sizeof(mark) - 1)
+		count++;
+	if ((out = malloc(len + count * sizeof(cut) + 1)) == NULL)
+		return NULL;
+	for (p = msg; *p != '\0';) {
+		if (strncmp(p, mark, sizeof(mark) - 1) != 0) {
+			out[n++] = *p++;
+			continue;
+		}
+		memcpy(out + n, mark, sizeof(mark) - 1);
+		n += sizeof(mark) - 1;
+		memcpy(out + n, cut, sizeof(cut) - 1);
+		n += sizeof(cut) - 1;
+		for (p += sizeof(mark) - 1; *p != '\0' &&
+		    strchr(", &;\"'", *p) == NULL; p++)
+			;
+	}
+	out[n] = '\0';
+	return out;
+}
+
+static void
+identity(struct record *r, const struct audit_event *ev)
+{
+	object_begin(r, "userIdentity");
+	if (ev->is_service_event) {
+		field_string(r, "accountId", ev->account_id);
+		field_string(r, "invokedBy", ev->event_source);
+	} else {
+		field_string(r, "type", ev->principal_arn != NULL ?
+		    ev->identity_type : "Unknown");
+		field_string(r, "principalId", ev->principal_id);
+		field_string(r, "arn", ev->principal_arn);
+		field_string(r, "accountId", ev->account_id);
+		field_string(r, "accessKeyId", ev->access_key_id);
+	}
+	object_end(r);
+}
+
+/* The resources entry of an ARN: its owner's account and CloudTrail type. */
+static void
+resources(struct record *r, const char *arn)
+{
+	struct arn_parts	 parts;
+	const char		*type = NULL, *account = NULL;
+
+	if (arn == NULL || arn[0] == '\0' || strcmp(arn, "*") == 0)
+		return;
+	if (arn_parse(arn, &parts) == STATUS_OK) {
+		account = parts.account_id;
+		if (strcmp(parts.service, "secretsmanager") == 0)
+			type = "AWS::SecretsManager::Secret";
+		else if (strcmp(parts.service, "kms") == 0)
+			type = "AWS::KMS::Key";
+	}
+	put_key(r, "resources");
+	put(r, "[", 1);
+	object_begin(r, NULL);
+	field_string(r, "accountId", account);
+	field_string(r, "type", type);
+	field_string(r, "ARN", arn);
+	object_end(r);
+	put(r, "]", 1);
+}
+
+static void
+additional_data(struct record *r, const struct audit_event *ev)
+{
+	json_t *extra;
+
+	if (ev->additional_event_data == NULL && ev->alarm == NULL)
+		return;
+	extra = ev->additional_event_data != NULL ?
+	    json_deep_copy(ev->additional_event_data) : json_object();
+	if (extra == NULL || !json_is_object(extra)) {
+		json_decref(extra);
+		r->is_failed = true;
+		return;
+	}
+	if (ev->alarm != NULL)
+		json_object_set_new(extra, "sesameAlarm", json_string(ev->alarm));
+	field_json(r, "additionalEventData", extra);
+	json_decref(extra);
+}
+
+char *
+audit_event_record(const struct audit_event *ev, size_t *out_len)
+{
+	struct record	 r;
+	char		 stamp[32], event_id[37], *message = NULL;
+
+	memset(&r, 0, sizeof(r));
+	if (core_uuid(event_id) != STATUS_OK)
+		return NULL;
+	audit_format_time(ev->time_ms, stamp, sizeof(stamp));
+	if (ev->error_message != NULL &&
+	    (message = scrub_signatures(ev->error_message)) == NULL)
+		return NULL;
+
+	object_begin(&r, NULL);
+	field_string(&r, "eventVersion", AUDIT_EVENT_VERSION);
+	identity(&r, ev);
+	field_string(&r, "eventTime", stamp);
+	field_string(&r, "eventSource", ev->event_source);
+	field_string(&r, "eventName", ev->event_name);
+	field_string(&r, "awsRegion", ev->region);
+	field_string(&r, "sourceIPAddress", ev->is_service_event ?
+	    ev->event_source : ev->source_ip);
+	field_string(&r, "userAgent", ev->is_service_event ? ev->event_source :
+	    ev->user_agent);
+	field_string(&r, "errorCode", ev->error_code);
+	field_string(&r, "errorMessage", message);
+	field_json(&r, "requestParameters", ev->request_parameters);
+	field_json(&r, "responseElements", ev->response_elements);
+	additional_data(&r, ev);
+	field_string(&r, "requestID", ev->request_id);
+	field_string(&r, "eventID", event_id);
+	put_key(&r, "readOnly");
+	put_str(&r, ev->is_read_only ? "true" : "false");
+	resources(&r, ev->resource_arn);
+	field_string(&r, "eventType", ev->is_service_event ? "AwsServiceEvent" :
+	    "AwsApiCall");
+	put_key(&r, "managementEvent");
+	put(&r, "true", 4);
+	field_string(&r, "recipientAccountId", ev->account_id);
+	object_end(&r);
+	free(message);
+	if (r.is_failed) {
+		free(r.data);
+		return NULL;
+	}
+	*out_len = r.len;
+	return r.data;
+}

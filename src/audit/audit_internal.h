@@ -1,0 +1,149 @@
+/*
+ * audit_internal.h: what the files of audit/ share: the chain format
+ * (audit_chain.c), reading log files back, and the file sink.
+ *
+ * Line format (docs/audit.md):
+ *   event:  {...CloudTrail record...,"sesameSequence":N,
+ *            "sesamePreviousHash":"<hex SHA-256 of the previous line>"}
+ *   digest: {"sesameDigest":{...},"sesamePreviousHash":"<hex>",
+ *            "sesameSignature":"<hex HMAC-SHA256 of everything before
+ *            ',"sesameSignature"'>"}
+ * A line's hash is the SHA-256 of its bytes without the newline.  The first
+ * line of the log follows AUDIT_GENESIS_HASH.
+ */
+#ifndef SESAME_AUDIT_INTERNAL_H
+#define SESAME_AUDIT_INTERNAL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <jansson.h>
+
+#include "audit/audit.h"
+
+#define AUDIT_HASH_HEX_LEN	64
+#define AUDIT_GENESIS_HASH \
+	"0000000000000000000000000000000000000000000000000000000000000000"
+#define AUDIT_FIELD_SEQUENCE	"sesameSequence"
+#define AUDIT_FIELD_PREVIOUS	"sesamePreviousHash"
+#define AUDIT_FIELD_LOST	"sesameLostEvents"
+#define AUDIT_FIELD_DIGEST	"sesameDigest"
+#define AUDIT_SIGNATURE_MARK	",\"sesameSignature\":\""
+#define AUDIT_DIGEST_VERSION	1
+#define AUDIT_FILE_NAME_MAX	64
+#define AUDIT_KEY_ID_HEX_LEN	16
+/* Longest line audit_file_read accepts (an event is far smaller). */
+#define AUDIT_LINE_MAX		(1024 * 1024)
+
+/* ---- chain (audit_chain.c) ---- */
+
+void		 audit_hash_line(const char *line, size_t len,
+		    char out[AUDIT_HASH_HEX_LEN + 1]);
+/* "audit-000042.log" <-> 42.  parse: false for any other name. */
+void		 audit_file_name(uint64_t number, char *out, size_t out_len);
+bool		 audit_file_name_parse(const char *name, uint64_t *number);
+/* Key id written in digests: hex of the first 8 bytes of
+ * HMAC(key, "sesame audit key id"). */
+enum status	 audit_key_id(const struct secret_buf *key,
+		    char out[AUDIT_KEY_ID_HEX_LEN + 1]);
+
+/* The event line for body ("{...}", compact JSON): body with the chain
+ * fields appended, and a newline.  malloc'd; NULL on allocation failure. */
+char		*audit_line_chain(const char *body, size_t body_len,
+		    int64_t sequence, const char *previous_hash,
+		    uint64_t lost_count, size_t *out_len);
+
+struct audit_digest {
+	const char	*file;		/* "audit-000001.log" */
+	int64_t		 first_sequence;	/* first event of the file */
+	int64_t		 last_sequence;		/* last event (first - 1: none) */
+	int64_t		 opened_at_ms;		/* 0: unknown */
+	int64_t		 closed_at_ms;
+	const char	*reason;	/* "size", "age", "shutdown", ... */
+	const char	*key_id;
+};
+
+/* The signed digest line (with newline); malloc'd.  signature receives
+ * the hex HMAC. */
+enum status	 audit_digest_line(const struct audit_digest *d,
+		    const char *previous_hash, const struct secret_buf *key,
+		    char **out, size_t *out_len,
+		    char signature[AUDIT_HASH_HEX_LEN + 1]);
+/* Whether line (without newline) is a digest line signed by key.
+ * signature, when not NULL, receives the hex signature as written. */
+bool		 audit_digest_signature_ok(const char *line, size_t len,
+		    const struct secret_buf *key,
+		    char signature[AUDIT_HASH_HEX_LEN + 1]);
+
+/* One line of a log file, parsed. */
+struct audit_parsed {
+	json_t		*obj;		/* NULL: not a JSON object */
+	bool		 is_digest;
+	int64_t		 sequence;	/* events: sesameSequence; 0: absent */
+	const char	*previous_hash;	/* borrowed from obj; NULL: absent */
+	/* digests only */
+	const char	*digest_file;
+	int64_t		 digest_first_sequence;
+	int64_t		 digest_last_sequence;
+	const char	*digest_key_id;
+	const char	*digest_reason;
+};
+
+/* Parse line (strict JSON, duplicate keys refused).  Never fails: a line
+ * that is not an object leaves p->obj NULL. */
+void		 audit_line_parse(const char *line, size_t len,
+		    struct audit_parsed *p);
+void		 audit_parsed_cleanup(struct audit_parsed *p);
+
+/* A log file read whole and split into lines. */
+struct audit_line {
+	const char	*text;
+	size_t		 len;		/* without the newline */
+	bool		 has_newline;
+};
+
+struct audit_file_text {
+	char		*data;
+	size_t		 len;
+	struct audit_line *lines;
+	size_t		 line_count;
+};
+
+/* STATUS_IO when path cannot be read (message in err), STATUS_NO_MEMORY. */
+enum status	 audit_file_read(const char *path, struct audit_file_text *out,
+		    struct error *err);
+void		 audit_file_text_cleanup(struct audit_file_text *t);
+
+/* The numbers of the log files in dir, ascending; *numbers malloc'd (NULL
+ * when count is 0).  STATUS_IO when dir cannot be listed. */
+enum status	 audit_dir_list(const char *dir, uint64_t **numbers,
+		    size_t *count, struct error *err);
+/* Whether a writer holds dir's lock right now. */
+bool		 audit_dir_is_locked(const char *dir);
+
+/* ISO-8601 UTC with seconds, "2024-05-01T12:00:00Z". */
+void		 audit_format_time(int64_t ms, char *out, size_t out_len);
+
+/* ---- the record (audit_event.c) ---- */
+
+/* ev as one CloudTrail record, compact JSON, no newline; malloc'd.  NULL
+ * on allocation failure. */
+char		*audit_event_record(const struct audit_event *ev,
+		    size_t *out_len);
+
+/* ---- the file sink (audit_sink_file.c) ---- */
+
+struct audit_file_sink;
+
+enum status	 audit_sink_file_open(const struct audit_config *cfg,
+		    struct audit_file_sink **out, struct error *err);
+/* Chain body, write it, count it.  STATUS_IO when the line could not be
+ * written (nothing of it is left in the file). */
+enum status	 audit_sink_file_append(struct audit_file_sink *sink,
+		    const char *body, size_t body_len);
+/* Whether a line could be appended now (repairing what append would). */
+enum status	 audit_sink_file_ready(struct audit_file_sink *sink);
+void		 audit_sink_file_close(struct audit_file_sink *sink);
+
+#endif

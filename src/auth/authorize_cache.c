@@ -1,0 +1,213 @@
+/*
+ * authorize_cache.c: a principal's identity side compiled once, and a small
+ * cache of them.
+ *
+ * Parsing a principal's policies costs far more than evaluating them, and
+ * a few principals make most requests, so the compiled set is kept keyed by
+ * access key id and the IAM write generation: any IAM write bumps the
+ * generation, after which older entries never answer (they age out).
+ * Invariants: a struct auth_policies is immutable once compiled and freed
+ * when its last reference goes; the cache holds one reference per entry.
+ * Thread-safety: the cache is guarded by one mutex, held only to look up,
+ * insert or drop entries; reference counts are atomic.
+ */
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "auth/auth.h"
+#include "auth/policy.h"
+
+struct auth_policies {
+	atomic_size_t	 reference_count;
+	struct policy	**identity;
+	size_t		 identity_count;
+	struct policy	*boundary;		/* NULL: none */
+	struct policy	**session;
+	size_t		 session_count;
+};
+
+/* Grants nothing: stands for a managed session policy since deleted, which
+ * still narrows the session. */
+static const char grants_nothing[] =
+    "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\","
+    "\"Action\":\"sesame:NoAction\",\"Resource\":\"*\"}]}";
+
+void
+auth_policies_release(struct auth_policies *p)
+{
+	if (p == NULL || atomic_fetch_sub(&p->reference_count, 1) != 1)
+		return;
+	for (size_t i = 0; i < p->identity_count; i++)
+		policy_free(p->identity[i]);
+	for (size_t i = 0; i < p->session_count; i++)
+		policy_free(p->session[i]);
+	policy_free(p->boundary);
+	free(p->identity);
+	free(p->session);
+	free(p);
+}
+
+static enum status
+compile_one(const char *json, const char *arn, struct policy **out,
+    struct error *err)
+{
+	enum status st;
+
+	if ((st = policy_parse(json, strlen(json), POLICY_KIND_IDENTITY, out,
+	    err)) != STATUS_OK)
+		return st;
+	if (arn != NULL && (st = policy_set_arn(*out, arn)) != STATUS_OK) {
+		policy_free(*out);
+		*out = NULL;
+	}
+	return st;
+}
+
+enum status
+auth_policies_compile(const struct auth_policies_input *in,
+    struct auth_policies **out, struct error *err)
+{
+	struct auth_policies	*p;
+	size_t			 sessions;
+	enum status		 st = STATUS_NO_MEMORY;
+
+	if ((p = calloc(1, sizeof(*p))) == NULL)
+		return error_set(err, STATUS_NO_MEMORY, NULL);
+	atomic_init(&p->reference_count, 1);
+	sessions = in->session_count + (in->session_policy != NULL ? 1 : 0);
+	if ((in->count > 0 && (p->identity = calloc(in->count,
+	    sizeof(*p->identity))) == NULL) ||
+	    (sessions > 0 && (p->session = calloc(sessions,
+	    sizeof(*p->session))) == NULL)) {
+		error_set(err, st, NULL);
+		goto out;
+	}
+	for (size_t i = 0; i < in->count; i++) {
+		if ((st = compile_one(in->documents[i], in->arns != NULL ?
+		    in->arns[i] : NULL, &p->identity[i], err)) != STATUS_OK)
+			goto out;
+		p->identity_count++;
+	}
+	if (in->permissions_boundary != NULL &&
+	    (st = compile_one(in->permissions_boundary, NULL, &p->boundary,
+	    err)) != STATUS_OK)
+		goto out;
+	if (in->session_policy != NULL) {
+		if ((st = compile_one(in->session_policy, NULL,
+		    &p->session[p->session_count], err)) != STATUS_OK)
+			goto out;
+		p->session_count++;
+	}
+	for (size_t i = 0; i < in->session_count; i++) {
+		const char *doc = in->session_documents[i];
+
+		if ((st = compile_one(doc != NULL ? doc : grants_nothing, NULL,
+		    &p->session[p->session_count], err)) != STATUS_OK)
+			goto out;
+		p->session_count++;
+	}
+	*out = p;
+	p = NULL;
+	st = STATUS_OK;
+out:
+	auth_policies_release(p);
+	return st;
+}
+
+void
+auth_policies_apply(const struct auth_policies *p, struct policy_request *req)
+{
+	req->identity_policies = (const struct policy *const *)p->identity;
+	req->identity_policy_count = p->identity_count;
+	req->permissions_boundary = p->boundary;
+	req->session_policies = (const struct policy *const *)p->session;
+	req->session_policy_count = p->session_count;
+}
+
+/* ---- the cache ---- */
+
+#define AUTH_POLICY_CACHE_SIZE	64
+
+struct cache_entry {
+	char			 access_key_id[129];
+	uint64_t		 generation;
+	uint64_t		 used_at;	/* tick of the last hit */
+	struct auth_policies	*policies;	/* NULL: empty slot */
+};
+
+static pthread_mutex_t	 cache_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct cache_entry cache[AUTH_POLICY_CACHE_SIZE];
+static uint64_t		 cache_tick;
+
+struct auth_policies *
+auth_policy_cache_get(const char *access_key_id, uint64_t generation)
+{
+	struct auth_policies *found = NULL;
+
+	pthread_mutex_lock(&cache_lock);
+	for (size_t i = 0; i < AUTH_POLICY_CACHE_SIZE; i++) {
+		struct cache_entry *e = &cache[i];
+
+		if (e->policies == NULL || e->generation != generation ||
+		    strcmp(e->access_key_id, access_key_id) != 0)
+			continue;
+		e->used_at = ++cache_tick;
+		atomic_fetch_add(&e->policies->reference_count, 1);
+		found = e->policies;
+		break;
+	}
+	pthread_mutex_unlock(&cache_lock);
+	return found;
+}
+
+void
+auth_policy_cache_put(const char *access_key_id, uint64_t generation,
+    struct auth_policies *policies)
+{
+	struct cache_entry	*slot = NULL;
+	struct auth_policies	*old = NULL;
+
+	if (strlen(access_key_id) >= sizeof(cache[0].access_key_id))
+		return;
+	pthread_mutex_lock(&cache_lock);
+	for (size_t i = 0; i < AUTH_POLICY_CACHE_SIZE; i++) {
+		struct cache_entry *e = &cache[i];
+
+		if (e->policies != NULL &&
+		    strcmp(e->access_key_id, access_key_id) == 0) {
+			slot = e;	/* this key's older entry */
+			break;
+		}
+		if (slot == NULL || e->policies == NULL ||
+		    (slot->policies != NULL && e->used_at < slot->used_at))
+			slot = e;
+	}
+	if (slot->policies == NULL || slot->generation <= generation) {
+		old = slot->policies;
+		atomic_fetch_add(&policies->reference_count, 1);
+		slot->policies = policies;
+		slot->generation = generation;
+		slot->used_at = ++cache_tick;
+		memcpy(slot->access_key_id, access_key_id,
+		    strlen(access_key_id) + 1);
+	}
+	pthread_mutex_unlock(&cache_lock);
+	auth_policies_release(old);
+}
+
+void
+auth_policy_cache_flush(void)
+{
+	struct auth_policies *old[AUTH_POLICY_CACHE_SIZE];
+
+	pthread_mutex_lock(&cache_lock);
+	for (size_t i = 0; i < AUTH_POLICY_CACHE_SIZE; i++) {
+		old[i] = cache[i].policies;
+		memset(&cache[i], 0, sizeof(cache[i]));
+	}
+	pthread_mutex_unlock(&cache_lock);
+	for (size_t i = 0; i < AUTH_POLICY_CACHE_SIZE; i++)
+		auth_policies_release(old[i]);
+}

@@ -1,0 +1,52 @@
+/*
+ * kms_internal.h: what the KMS files of core/ (kms_key.c, kms_ops.c,
+ * kms_root.c) share.
+ */
+#ifndef SESAME_KMS_INTERNAL_H
+#define SESAME_KMS_INTERNAL_H
+
+#include "core/core.h"
+
+/* Label a version's material is wrapped under by the root key: the key
+ * ARN for version 1 (as before keys had versions), "ARN#N" after. */
+void		 kms_material_label(const char *arn, int64_t version, char *buf,
+		    size_t len);
+
+/*
+ * Find a key by key id, key ARN, alias name or alias ARN (account and
+ * region from the ARN, else the caller's).  A key whose deletion date has
+ * come counts as gone.  STATUS_NOT_FOUND (KMS's message),
+ * STATUS_KMS_INVALID_ARN.  Does not authorise.
+ */
+enum status	 kms_key_find(struct core_request *req, struct store_txn *txn,
+		    const char *key_id, struct kms_key_record *out,
+		    struct error *err);
+
+/* The material of one version of rec (through the keyring's cache). */
+enum status	 kms_material_get(struct core_request *req,
+		    struct store_txn *txn, const struct kms_key_record *rec,
+		    int64_t version, struct secret_buf **out);
+
+/* Create a key with fresh material as version 1 (txn: write). */
+enum status	 kms_key_new(const struct core_env *env, struct store_txn *txn,
+		    const char *account_id, const char *region,
+		    const char *key_manager, const char *description,
+		    const char *policy, int64_t now_ms, struct kms_key_record *out);
+
+/* Create the account's aws/secretsmanager key and its alias (txn:
+ * write). */
+enum status	 kms_default_key_create(struct core_request *req,
+		    struct store_txn *txn, const char *account_id,
+		    const char *region, struct kms_key_record *out);
+
+/* Add a version of fresh material and make it current (txn: write). */
+enum status	 kms_key_rotate(const struct core_env *env,
+		    struct store_txn *txn, struct kms_key_record *rec,
+		    const char *rotation_type, int64_t now_ms);
+
+/* Whether rec is usable for cryptography; else the KMS status and message
+ * (DisabledException, KMSInvalidStateException). */
+enum status	 kms_key_usable(const struct kms_key_record *rec,
+		    struct error *err);
+
+#endif

@@ -1,0 +1,269 @@
+"""Identity policies and secret resource policies enforced, end to end.
+
+IAM users and role sessions made through the server's own IAM API ask
+Secrets Manager for secrets; the policy engine decides with AWS's logic:
+nothing without an Allow, an explicit Deny beats any Allow, conditions on
+the secret's tags follow the tags, another account's user needs both the
+secret's resource policy and its own identity policy, a role session gets
+its role's policies (narrowed by a session policy).  The account's own
+(administrator) key keeps every permission in its account.
+"""
+
+import json
+
+import pytest
+
+from harness import Creds, expect_client_error, parse_key_lines
+from test_iam_support import (iam_client, key_of, session_of, sm_client,
+                              sts_client, trust, unique)
+
+ACCOUNT = "123456789012"
+
+
+def doc(*statements):
+    return json.dumps({"Version": "2012-10-17", "Statement": list(statements)})
+
+
+def allow(action, resource="*", condition=None):
+    s = {"Effect": "Allow", "Action": action, "Resource": resource}
+    if condition:
+        s["Condition"] = condition
+    return s
+
+
+def deny(action, resource="*"):
+    return {"Effect": "Deny", "Action": action, "Resource": resource}
+
+
+def user_with(iam, *statements, account=ACCOUNT):
+    """A new user (with an inline policy of statements, if any): its ARN
+    and key."""
+    name = unique("user")
+    arn = iam.create_user(UserName=name)["User"]["Arn"]
+    if statements:
+        iam.put_user_policy(UserName=name, PolicyName="p",
+                            PolicyDocument=doc(*statements))
+    return name, arn, key_of(iam.create_access_key(UserName=name)["AccessKey"])
+
+
+def denied(user_arn, action, resource, why="no identity-based policy allows"):
+    return (f"User: {user_arn} is not authorized to perform: {action} on "
+            f"resource: {resource} because {why} the {action} action")
+
+
+@pytest.fixture
+def iam(server):
+    return iam_client(server)
+
+
+@pytest.fixture
+def admin_sm(server):
+    return sm_client(server)
+
+
+def make_secret(sm, name, tags=None):
+    return sm.create_secret(Name=name, SecretString=f"value of {name}",
+                            **({"Tags": tags} if tags else {}))["ARN"]
+
+
+def test_user_without_policies_is_denied_naming_user_action_and_resource(
+        server, iam, admin_sm):
+    name = unique("plain")
+    make_secret(admin_sm, name)
+    _, arn, key = user_with(iam)
+    sm = sm_client(server, creds=key)
+    expect_client_error(sm.get_secret_value, "AccessDeniedException",
+                        SecretId=name, message=denied(
+                            arn, "secretsmanager:GetSecretValue", name))
+    e = expect_client_error(sm.list_secrets, "AccessDeniedException")
+    assert "secretsmanager:ListSecrets" in str(e)
+
+
+def test_reader_policy_allows_its_prefix_and_nothing_else(server, iam,
+                                                          admin_sm):
+    prefix = unique("prod")
+    make_secret(admin_sm, f"{prefix}/app/x")
+    make_secret(admin_sm, f"{prefix}/other")
+    _, arn, key = user_with(iam, allow(
+        "secretsmanager:GetSecretValue",
+        f"arn:aws:secretsmanager:*:*:secret:{prefix}/app/*"))
+    sm = sm_client(server, creds=key)
+    got = sm.get_secret_value(SecretId=f"{prefix}/app/x")
+    assert got["SecretString"] == f"value of {prefix}/app/x"
+    expect_client_error(sm.get_secret_value, "AccessDeniedException",
+                        SecretId=f"{prefix}/other", message=denied(
+                            arn, "secretsmanager:GetSecretValue",
+                            f"{prefix}/other"))
+    expect_client_error(sm.describe_secret, "AccessDeniedException",
+                        SecretId=f"{prefix}/app/x")
+
+
+def test_auditor_lists_and_describes_but_cannot_read(server, iam, admin_sm):
+    name = unique("audited")
+    make_secret(admin_sm, name)
+    _, arn, key = user_with(iam, allow(["secretsmanager:ListSecrets",
+                                        "secretsmanager:DescribeSecret"]))
+    sm = sm_client(server, creds=key)
+    names = [s["Name"] for s in sm.list_secrets(
+        Filters=[{"Key": "name", "Values": [name]}])["SecretList"]]
+    assert name in names
+    assert sm.describe_secret(SecretId=name)["Name"] == name
+    expect_client_error(sm.get_secret_value, "AccessDeniedException",
+                        SecretId=name, message=denied(
+                            arn, "secretsmanager:GetSecretValue", name))
+
+
+def test_resource_tag_condition_follows_the_secrets_tags(server, iam,
+                                                         admin_sm):
+    name = unique("tagged")
+    make_secret(admin_sm, name, tags=[{"Key": "team", "Value": "payments"}])
+    _, _, key = user_with(iam, allow(
+        "secretsmanager:GetSecretValue", "*",
+        {"StringEquals": {"secretsmanager:ResourceTag/team": "payments"}}))
+    sm = sm_client(server, creds=key)
+    assert sm.get_secret_value(SecretId=name)["SecretString"]
+    admin_sm.tag_resource(SecretId=name,
+                          Tags=[{"Key": "team", "Value": "search"}])
+    expect_client_error(sm.get_secret_value, "AccessDeniedException",
+                        SecretId=name)
+    admin_sm.tag_resource(SecretId=name,
+                          Tags=[{"Key": "team", "Value": "payments"}])
+    assert sm.get_secret_value(SecretId=name)["SecretString"]
+
+
+def test_explicit_deny_beats_allow(server, iam, admin_sm):
+    name = unique("guarded")
+    make_secret(admin_sm, name)
+    _, arn, key = user_with(iam, allow("secretsmanager:*"),
+                            deny("secretsmanager:GetSecretValue"))
+    sm = sm_client(server, creds=key)
+    assert sm.describe_secret(SecretId=name)["Name"] == name
+    expect_client_error(sm.get_secret_value, "AccessDeniedException",
+                        SecretId=name, message=(
+                            f"User: {arn} is not authorized to perform: "
+                            f"secretsmanager:GetSecretValue on resource: "
+                            f"{name} with an explicit deny in an "
+                            f"identity-based policy"))
+
+
+def test_policy_change_takes_effect_on_the_next_request(server, iam,
+                                                        admin_sm):
+    name = unique("changing")
+    make_secret(admin_sm, name)
+    user, _, key = user_with(iam)
+    sm = sm_client(server, creds=key)
+    expect_client_error(sm.get_secret_value, "AccessDeniedException",
+                        SecretId=name)
+    iam.put_user_policy(UserName=user, PolicyName="now",
+                        PolicyDocument=doc(allow(
+                            "secretsmanager:GetSecretValue")))
+    assert sm.get_secret_value(SecretId=name)["SecretString"]
+    group = unique("deny-group")
+    iam.create_group(GroupName=group)
+    iam.put_group_policy(GroupName=group, PolicyName="no",
+                         PolicyDocument=doc(deny("secretsmanager:*")))
+    iam.add_user_to_group(GroupName=group, UserName=user)
+    expect_client_error(sm.get_secret_value, "AccessDeniedException",
+                        SecretId=name)
+    iam.remove_user_from_group(GroupName=group, UserName=user)
+    assert sm.get_secret_value(SecretId=name)["SecretString"]
+
+
+def test_same_account_resource_policy_alone_allows_the_named_user(
+        server, iam, admin_sm):
+    name = unique("shared-in")
+    make_secret(admin_sm, name)
+    _, arn, key = user_with(iam)
+    sm = sm_client(server, creds=key)
+    expect_client_error(sm.get_secret_value, "AccessDeniedException",
+                        SecretId=name)
+    admin_sm.put_resource_policy(SecretId=name, ResourcePolicy=json.dumps({
+        "Version": "2012-10-17", "Statement": [{
+            "Effect": "Allow", "Principal": {"AWS": arn},
+            "Action": "secretsmanager:GetSecretValue", "Resource": "*"}]}))
+    assert sm.get_secret_value(SecretId=name)["SecretString"]
+
+
+def test_assumed_role_session_is_limited_to_the_roles_policies(server, iam,
+                                                                admin_sm):
+    prefix = unique("prod")
+    make_secret(admin_sm, f"{prefix}/app/x")
+    make_secret(admin_sm, f"{prefix}/app/y")
+    make_secret(admin_sm, f"{prefix}/other")
+    _, user_arn, key = user_with(iam)
+    role = unique("reader-role")
+    iam.create_role(RoleName=role, AssumeRolePolicyDocument=trust(user_arn))
+    iam.put_role_policy(RoleName=role, PolicyName="read", PolicyDocument=doc(
+        allow("secretsmanager:GetSecretValue",
+              f"arn:aws:secretsmanager:*:*:secret:{prefix}/app/*")))
+    role_arn = f"arn:aws:iam::{ACCOUNT}:role/{role}"
+    sts = sts_client(server, creds=key)
+    creds, token = session_of(sts.assume_role(
+        RoleArn=role_arn, RoleSessionName="s1")["Credentials"])
+    sm = sm_client(server, creds=creds, token=token)
+    assert sm.get_secret_value(SecretId=f"{prefix}/app/x")["SecretString"]
+    session_arn = f"arn:aws:sts::{ACCOUNT}:assumed-role/{role}/s1"
+    expect_client_error(sm.get_secret_value, "AccessDeniedException",
+                        SecretId=f"{prefix}/other", message=denied(
+                            session_arn, "secretsmanager:GetSecretValue",
+                            f"{prefix}/other"))
+    expect_client_error(sm.list_secrets, "AccessDeniedException")
+    # A session policy narrows the session further.
+    creds, token = session_of(sts.assume_role(
+        RoleArn=role_arn, RoleSessionName="s2", Policy=doc(allow(
+            "secretsmanager:GetSecretValue",
+            f"arn:aws:secretsmanager:*:*:secret:{prefix}/app/x-*")))
+        ["Credentials"])
+    narrow = sm_client(server, creds=creds, token=token)
+    assert narrow.get_secret_value(SecretId=f"{prefix}/app/x")["SecretString"]
+    expect_client_error(narrow.get_secret_value, "AccessDeniedException",
+                        SecretId=f"{prefix}/app/y")
+
+
+def test_administrator_key_keeps_every_permission_in_its_account(admin_sm):
+    name = unique("admin")
+    make_secret(admin_sm, name)
+    assert admin_sm.get_secret_value(SecretId=name)["SecretString"]
+    admin_sm.delete_secret(SecretId=name, ForceDeleteWithoutRecovery=True)
+
+
+def test_partner_reads_a_shared_secret_only_when_both_sides_allow(
+        init_data_dir, make_server):
+    owner, partner_account = "100000000077", "200000000088"
+    dd = init_data_dir(account_id=owner)
+    srv = make_server(dd)
+    r = dd.admin("create-account", "--account-id", partner_account)
+    assert r.returncode == 0, r.stderr
+    partner_admin = Creds(*parse_key_lines(r.stdout))
+    owner_sm = sm_client(srv)
+    arn = owner_sm.create_secret(Name="shared/db", SecretString="s3cret")["ARN"]
+
+    partner_iam = iam_client(srv, creds=partner_admin)
+    _, reader_arn, reader_key = user_with(
+        partner_iam, allow("secretsmanager:GetSecretValue",
+                           f"arn:aws:secretsmanager:*:{owner}:secret:shared/*"))
+    _, other_arn, other_key = user_with(partner_iam)
+    reader = sm_client(srv, creds=reader_key)
+    other = sm_client(srv, creds=other_key)
+
+    # Its own identity policy allows, the secret's policy does not (yet).
+    expect_client_error(reader.get_secret_value, "AccessDeniedException",
+                        SecretId=arn, message=denied(
+                            reader_arn, "secretsmanager:GetSecretValue", arn,
+                            "no resource-based policy allows"))
+    owner_sm.put_resource_policy(SecretId=arn, ResourcePolicy=json.dumps({
+        "Version": "2012-10-17", "Statement": [{
+            "Effect": "Allow",
+            "Principal": {"AWS": f"arn:aws:iam::{partner_account}:root"},
+            "Action": "secretsmanager:GetSecretValue", "Resource": "*"}]}))
+    assert reader.get_secret_value(SecretId=arn)["SecretString"] == "s3cret"
+    # The secret's policy allows the account, the user's own does not.
+    expect_client_error(other.get_secret_value, "AccessDeniedException",
+                        SecretId=arn, message=denied(
+                            other_arn, "secretsmanager:GetSecretValue", arn))
+    # The partner's administrator is its account's root: the resource
+    # policy decides for it.
+    partner_sm = sm_client(srv, creds=partner_admin)
+    assert partner_sm.get_secret_value(SecretId=arn)["SecretString"] == "s3cret"
+    expect_client_error(partner_sm.describe_secret, "AccessDeniedException",
+                        SecretId=arn)
