@@ -1,7 +1,8 @@
 #!/bin/sh
 # Install what Sesame needs to build, run and test, from Debian's packages.
 # The lists are scripts/packages.d/*.txt (one file per concern; '#' starts a
-# comment).  Only missing packages are installed.
+# comment; "package@command" installs package only when command is missing).
+# Only missing packages are installed.
 set -eu
 cd "$(dirname "$0")/.."
 
@@ -9,6 +10,11 @@ PACKAGES=$(sed 's/#.*//' scripts/packages.d/*.txt)
 
 missing=""
 for p in $PACKAGES; do
+	case "$p" in
+	*@*)	# package@command: only when the command is missing
+		command -v "${p#*@}" >/dev/null 2>&1 && continue
+		p=${p%@*} ;;
+	esac
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" ||
 		missing="$missing $p"
 done
