@@ -259,9 +259,13 @@ monotonic_ns(void)
 
 /* ---- metrics ---- */
 
-#define API_OPERATION_MAX	128
+#define API_OPERATION_MAX	256
 
-static const char	*metric_operation_names[API_OPERATION_MAX];
+/* Operations are labelled by their IAM action ("kms:TagResource"): names
+ * alone repeat across services.  Written once by api_metrics_new. */
+static const char			*metric_operation_names[API_OPERATION_MAX];
+static const struct api_operation	*metric_operations[API_OPERATION_MAX];
+static size_t				 metric_operation_count;
 
 static const char *
 metric_status_label(enum status st)
@@ -276,9 +280,22 @@ api_metrics_new(void)
 
 	for (size_t i = 0; i < sizeof(services) / sizeof(services[0]); i++)
 		for (const struct api_operation *op = services[i]->operations;
-		    op->name != NULL && count < API_OPERATION_MAX; op++)
-			metric_operation_names[count++] = op->name;
+		    op->name != NULL && count < API_OPERATION_MAX; op++) {
+			metric_operations[count] = op;
+			metric_operation_names[count++] = op->action;
+		}
+	metric_operation_count = count;
 	return metrics_new(metric_operation_names, count, metric_status_label);
+}
+
+/* op's index in the metrics table; the count for "unknown". */
+static size_t
+metric_operation_index(const struct api_operation *op)
+{
+	for (size_t i = 0; op != NULL && i < metric_operation_count; i++)
+		if (metric_operations[i] == op)
+			return i;
+	return metric_operation_count;
 }
 
 static bool
@@ -541,8 +558,7 @@ done:
 		}
 	} else
 		metrics_audit_event(env->metrics, true);
-	op_index = metrics_operation_index(env->metrics, op != NULL ? op->name :
-	    NULL);
+	op_index = metric_operation_index(op);
 	if (st == STATUS_ACCESS_DENIED && is_authenticated)
 		metrics_authorization_denial(env->metrics, op_index);
 	if (st != STATUS_OK && info->http_status >= 500)

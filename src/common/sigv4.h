@@ -39,7 +39,7 @@ struct sigv4_authorization {
 	char	*service;
 	char	*signed_headers;	/* "host;x-amz-date" */
 	char	*signature;		/* 64 lowercase hex */
-	char	 storage[2048];
+	char	 storage[32768];	/* the default max-header-bytes */
 };
 
 /* STATUS_INCOMPLETE_SIGNATURE / STATUS_MISSING_AUTH with AWS's messages. */

@@ -181,7 +181,8 @@ config_load_file(struct config *cfg, const char *path, bool required,
     struct error *err)
 {
 	FILE		*f;
-	char		 line[4096], *key, *value, *eq;
+	char		*line = NULL, *key, *value, *eq;
+	size_t		 line_cap = 0;
 	unsigned	 lineno = 0;
 	struct error	 sub;
 	enum status	 st = STATUS_OK;
@@ -191,7 +192,9 @@ config_load_file(struct config *cfg, const char *path, bool required,
 			return STATUS_OK;
 		return error_set(err, STATUS_IO, "%s: %s", path, strerror(errno));
 	}
-	while (fgets(line, sizeof(line), f) != NULL) {
+	/* getline: a line of any length is one line (a long comment's tail
+	 * never becomes a setting). */
+	while (getline(&line, &line_cap, f) != -1) {
 		lineno++;
 		key = trim(line);
 		if (*key == '\0' || *key == '#')
@@ -218,6 +221,7 @@ config_load_file(struct config *cfg, const char *path, bool required,
 			break;
 		}
 	}
+	free(line);
 	fclose(f);
 	return st;
 }

@@ -77,6 +77,7 @@ on_purged(void *arg, const struct secret_record *secret, int64_t now_ms)
 	ev.time_ms = now_ms;
 	ev.event_source = "secretsmanager.amazonaws.com";
 	ev.event_name = "EndSecretDeletion";
+	ev.is_service_event = true;
 	ev.region = secret->region;
 	ev.source_ip = "secretsmanager.amazonaws.com";
 	ev.account_id = secret->account_id;

@@ -38,6 +38,22 @@ server_usage(void)
 	    "by group or others.\n");
 }
 
+/* sesame_secrets{account_id}: counted in the store when /metrics is read. */
+static enum status
+secret_counts(void *arg, void (*emit)(void *, const char *, int64_t),
+    void *emit_arg)
+{
+	const struct api_env	*env = arg;
+	struct store_txn	*txn = NULL;
+	enum status		 st;
+
+	if ((st = store_begin(env->core.store, false, &txn)) != STATUS_OK)
+		return st;
+	st = store_secret_counts(txn, emit, emit_arg);
+	store_rollback(txn);
+	return st;
+}
+
 static bool
 host_is_loopback(const char *host)
 {
@@ -203,6 +219,7 @@ cmd_server(int argc, char **argv)
 		fprintf(stderr, "sesame: out of memory\n");
 		goto out;
 	}
+	metrics_set_secret_counter(env.metrics, secret_counts, &env);
 	env.is_metrics_remote_allowed = cfg.metrics_allow_remote;
 	env.max_skew_seconds = (int)cfg.max_clock_skew_seconds;
 	env.clock_offset_ms = cfg.test_clock_offset_seconds * 1000;

@@ -523,6 +523,13 @@ store_secret_list_due(struct store_txn *txn, int64_t now_ms, size_t limit,
 	    count);
 }
 
+enum status
+store_secret_counts(struct store_txn *txn, store_count_fn fn, void *arg)
+{
+	STORE_REQUIRE(txn != NULL && fn != NULL);
+	return txn->backend->secret_counts(txn->handle, fn, arg);
+}
+
 /* ---- resource policies ---- */
 
 enum status

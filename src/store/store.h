@@ -298,6 +298,12 @@ enum status	 store_secret_list(struct store_txn *txn,
  * first, at most limit of them. */
 enum status	 store_secret_list_due(struct store_txn *txn, int64_t now_ms,
 		    size_t limit, struct secret_record **out, size_t *count);
+/* Secrets stored (scheduled for deletion included), per account: fn once
+ * per account. */
+typedef void (*store_count_fn)(void *arg, const char *account_id,
+    int64_t count);
+enum status	 store_secret_counts(struct store_txn *txn, store_count_fn fn,
+		    void *arg);
 void		 secret_record_cleanup(struct secret_record *rec);
 void		 secret_records_free(struct secret_record *recs, size_t count);
 
@@ -865,6 +871,7 @@ struct store_backend {
 			    struct secret_record **, size_t *);
 	enum status	(*secret_list_due)(void *, int64_t, size_t,
 			    struct secret_record **, size_t *);
+	enum status	(*secret_counts)(void *, store_count_fn, void *);
 	enum status	(*secret_policy_put)(void *, int64_t, const char *, int64_t);
 	enum status	(*secret_policy_get)(void *, int64_t, char **);
 	enum status	(*secret_policy_delete)(void *, int64_t);

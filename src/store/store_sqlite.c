@@ -399,6 +399,7 @@ enum stmt_id {
 	STMT_SECRET_LIST_ACCESSED,
 	STMT_SECRET_LIST_ACCESSED_DESC,
 	STMT_SECRET_LIST_DUE,
+	STMT_SECRET_COUNTS,
 	STMT_REPLICA_PUT,
 	STMT_SECRET_POLICY_PUT,
 	STMT_SECRET_POLICY_GET,
@@ -595,6 +596,9 @@ static const char *const stmt_sql[STMT__COUNT] = {
 	    "SELECT " SECRET_COLUMNS " FROM secrets "
 	    "WHERE account_id = ?1 AND region = ?2 AND id > ?3 "
 	    "AND (?4 OR deleted_at = 0) ORDER BY id LIMIT ?5",
+	[STMT_SECRET_COUNTS] =
+	    "SELECT account_id, COUNT(*) FROM secrets "
+	    "GROUP BY account_id ORDER BY account_id",
 	[STMT_SECRET_LIST_DUE] =
 	    "SELECT " SECRET_COLUMNS " FROM secrets "
 	    "WHERE deleted_at != 0 AND deletion_date <= ?1 "
@@ -2412,6 +2416,24 @@ store_sqlite_secret_list(void *txn, const struct store_list_query *q,
 }
 
 static enum status
+store_sqlite_secret_counts(void *txn, store_count_fn fn, void *arg)
+{
+	struct sqlite_conn *c = txn;
+	sqlite3_stmt	*s = NULL;
+	enum status	 st;
+	int		 rc;
+
+	if ((st = txn_stmt(c, STMT_SECRET_COUNTS, &s)) != STATUS_OK)
+		return st;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW)
+		fn(arg, (const char *)sqlite3_column_text(s, 0),
+		    sqlite3_column_int64(s, 1));
+	st = rc == SQLITE_DONE ? STATUS_OK : conn_status(c, rc, "secret counts");
+	stmt_reset(s);
+	return st;
+}
+
+static enum status
 store_sqlite_secret_list_due(void *txn, int64_t now_ms, size_t limit,
     struct secret_record **out, size_t *count)
 {
@@ -3349,6 +3371,7 @@ const struct store_backend store_backend_sqlite = {
 	.secret_delete = store_sqlite_secret_delete,
 	.secret_list = store_sqlite_secret_list,
 	.secret_list_due = store_sqlite_secret_list_due,
+	.secret_counts = store_sqlite_secret_counts,
 	.secret_policy_put = store_sqlite_secret_policy_put,
 	.secret_policy_get = store_sqlite_secret_policy_get,
 	.secret_policy_delete = store_sqlite_secret_policy_delete,

@@ -835,7 +835,7 @@ def test_request_fails_when_the_audit_log_cannot_be_written(init_data_dir,
                             Name=new_name("closed"), SecretString="never-stored-1")
         text = metrics_text(srv)
         assert metric(text, "sesame_audit_write_failures_total") == 2
-        assert metric(text, "sesame_requests_total", operation="GetSecretValue",
+        assert metric(text, "sesame_requests_total", operation="secretsmanager:GetSecretValue",
                       result="InternalServiceError") == 1
     finally:
         restore()
@@ -918,25 +918,27 @@ def test_metrics_count_requests_latency_and_outcomes(audited):
     expect_client_error(sm.describe_secret, "ResourceNotFoundException",
                         SecretId=new_name("none"))
     text = metrics_text(srv)
-    assert metric(text, "sesame_requests_total", operation="GetSecretValue",
+    assert metric(text, "sesame_requests_total", operation="secretsmanager:GetSecretValue",
                   result="success") == 3
-    assert metric(text, "sesame_requests_total", operation="GetSecretValue",
+    assert metric(text, "sesame_requests_total", operation="secretsmanager:GetSecretValue",
                   result="AccessDeniedException") == 1
-    assert metric(text, "sesame_requests_total", operation="DescribeSecret",
+    assert metric(text, "sesame_requests_total", operation="secretsmanager:DescribeSecret",
                   result="ResourceNotFoundException") == 1
     assert metric(text, "sesame_authorization_denials_total",
-                  operation="GetSecretValue") == 1
+                  operation="secretsmanager:GetSecretValue") == 1
     assert metric(text, "sesame_request_duration_seconds_count",
-                  operation="GetSecretValue") == 4
+                  operation="secretsmanager:GetSecretValue") == 4
     assert metric(text, "sesame_request_duration_seconds_bucket",
-                  operation="GetSecretValue", le="+Inf") == 4
+                  operation="secretsmanager:GetSecretValue", le="+Inf") == 4
     assert metric(text, "sesame_request_duration_seconds_sum",
-                  operation="GetSecretValue") > 0
+                  operation="secretsmanager:GetSecretValue") > 0
     assert metric(text, "sesame_audit_events_total") == 6
     assert metric(text, "sesame_audit_write_failures_total") == 0
     assert "sesame_rotations_total{result=\"succeeded\"} 0" in text
     assert "sesame_rotations_total{result=\"failed\"} 0" in text
     assert "# TYPE sesame_secrets gauge" in text
+    assert metric(text, "sesame_secrets_scrape_error") == 0
+    assert metric(text, "sesame_secrets", account_id=dd.account_id) >= 1
     # /metrics is not an AWS request: no audit event for it.
     assert len(read_events(audit_dir(dd))) == 6
 

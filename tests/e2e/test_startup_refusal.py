@@ -326,12 +326,6 @@ def test_configuration_error_names_file_and_line(data_dir):
     record_figures("startup_refusal_config", message=out.strip()[-200:])
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG: config_load_file (src/daemon/config.c) reads lines with a 4096-byte "
-    "fgets, so the tail of a longer line is parsed as a line of its own: "
-    "text after column 4095 of a comment becomes a setting.  Fix: detect a "
-    "line that fills the buffer without its newline and refuse it "
-    "('file:N: line too long'), or read with getline()."))
 def test_long_comment_line_is_only_a_comment(data_dir):
     (data_dir / "sesame.conf").write_text(
         "#" + "x" * 4094 + "colour = blue\n")
