@@ -79,7 +79,10 @@ for target in "$@"; do
 	jobs=""
 	[ "$JOBS" -gt 1 ] && jobs="-fork=$JOBS"
 	# shellcheck disable=SC2086
+	# FUZZ_SEED pins libFuzzer's random seed (the test command's short
+	# runs use it so they explore the same way every time).
 	if "$bin" -max_total_time="$SECONDS_PER_TARGET" -timeout=10 \
+	    ${FUZZ_SEED:+-seed=$FUZZ_SEED} \
 	    -rss_limit_mb=2048 -print_final_stats=1 \
 	    -artifact_prefix="$BUILD/artifacts/$target-" $dict $jobs \
 	    "$BUILD/corpus/$target" $seeds >>"$log" 2>&1; then

@@ -279,17 +279,19 @@ config_finish(struct config *cfg, struct error *err)
 		cfg->pkcs11_wrapped_key_file = NULL;
 		return error_set(err, STATUS_NO_MEMORY, "out of memory");
 	}
+	if (cfg->audit_dir == NULL &&
+	    asprintf(&cfg->audit_dir, "%s/audit", cfg->data_dir) < 0) {
+		cfg->audit_dir = NULL;
+		return error_set(err, STATUS_NO_MEMORY, "out of memory");
+	}
+	/* Defaults first, then the checks: a refused configuration still
+	 * leaves every path set (found by fuzz_config). */
 	if (strcmp(cfg->root_key_source, "auto") != 0 &&
 	    strcmp(cfg->root_key_source, "file") != 0 &&
 	    strcmp(cfg->root_key_source, "env") != 0 &&
 	    strcmp(cfg->root_key_source, "pkcs11") != 0)
 		return error_set(err, STATUS_INVALID_PARAMETER,
 		    "root-key-source must be auto, file, env or pkcs11");
-	if (cfg->audit_dir == NULL &&
-	    asprintf(&cfg->audit_dir, "%s/audit", cfg->data_dir) < 0) {
-		cfg->audit_dir = NULL;
-		return error_set(err, STATUS_NO_MEMORY, "out of memory");
-	}
 	if (strcmp(cfg->audit_on_failure, "deny") != 0 &&
 	    strcmp(cfg->audit_on_failure, "allow") != 0)
 		return error_set(err, STATUS_INVALID_PARAMETER,

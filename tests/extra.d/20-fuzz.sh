@@ -7,4 +7,6 @@ set -eu
 cd "$(dirname "$0")/../.."
 
 make -s -j"$(nproc 2>/dev/null || echo 2)" fuzz
-fuzz/run.sh --seconds "${SESAME_FUZZ_SECONDS:-6}"
+# A fixed seed: the short run explores the same way every time, so it does
+# not fail at random on a finding a long run has not reproduced yet.
+FUZZ_SEED=${FUZZ_SEED:-1} fuzz/run.sh --seconds "${SESAME_FUZZ_SECONDS:-6}"
