@@ -223,7 +223,7 @@ framing_check(struct http_server *srv, struct MHD_Connection *conn,
 	if (f.transfer_encoding != NULL &&
 	    strcasecmp(f.transfer_encoding, "chunked") != 0)
 		return send_simple(conn, MHD_HTTP_NOT_IMPLEMENTED,
-		    "{\"__type\":\"NotImplemented\","
+		    "{\"__type\":\"UnsupportedTransferEncoding\","
 		    "\"message\":\"Unsupported Transfer-Encoding\"}");
 	if (f.content_length != NULL &&
 	    strtoull(f.content_length, NULL, 10) > srv->max_body_bytes)
