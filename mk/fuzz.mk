@@ -26,12 +26,9 @@ FUZZ_LIB_SRC := src/common/status.c src/common/log.c src/common/sigv4.c \
 		src/http/listener.c src/api/validate.c src/api/errors.c \
 		src/api/secretsmanager_fields.c src/daemon/config.c \
 		src/auth/policy_parse.c src/auth/policy_eval.c \
-		src/auth/conditions.c src/auth/policy_context.c
+		src/auth/conditions.c src/auth/policy_context.c \
+		src/rotation/schedule.c src/protocol/query_protocol.c
 FUZZ_LIB_OBJ := $(FUZZ_LIB_SRC:%.c=$(FUZZ_BUILD)/obj/%.o)
-# Room for the parsers still to come (fuzz/README.md): fuzz_query_protocol
-# (src/protocol/query_protocol.c), fuzz_schedule_parse
-# (src/rotation/schedule.c): one fuzz/fuzz_<name>.c each, and their sources
-# added above.
 # Every field table of the generated header, so that fuzz_json_request
 # validates against each operation's table without a list of its own.
 FUZZ_TABLES  := $(FUZZ_BUILD)/gen/fuzz_field_tables.h
