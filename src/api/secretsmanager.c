@@ -452,7 +452,8 @@ description_json(const struct secret_description *d,
 	json_object_set_new(o, "Name", json_string(s->name));
 	if (s->description != NULL)
 		json_object_set_new(o, "Description", json_string(s->description));
-	if (s->kms_key_id != NULL)
+	/* AWS omits KmsKeyId for the default key aws/secretsmanager. */
+	if (s->kms_key_id != NULL && strcmp(s->kms_key_id, DEFAULT_KMS_ALIAS) != 0)
 		json_object_set_new(o, "KmsKeyId", json_string(s->kms_key_id));
 	json_object_set_new(o, "LastChangedDate", api_timestamp(s->last_changed_at));
 	if (s->last_accessed_at != 0)
