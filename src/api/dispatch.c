@@ -84,9 +84,8 @@ struct call_authorization {
 	const json_t	*in;
 };
 
-/* The caller's compiled identity side, from the cache or compiled now. */
-static enum status
-call_identity_policies(struct api_call *call, struct auth_policies **out,
+enum status
+api_call_identity_policies(struct api_call *call, struct auth_policies **out,
     struct error *err)
 {
 	struct iam_policy_set	 set;
@@ -159,8 +158,9 @@ call_request_tags(const json_t *in, const char *action,
 }
 
 static enum status
-call_authorize(void *arg, const char *action, const char *resource_arn,
-    const char *resource_account_id, struct error *err)
+call_authorize(void *arg, const struct core_request *req, const char *action,
+    const char *resource_arn, const char *resource_account_id,
+    struct error *err)
 {
 	struct call_authorization *authz = arg;
 	struct api_call		*call = authz->call;
@@ -182,10 +182,22 @@ call_authorize(void *arg, const char *action, const char *resource_arn,
 	ctx.source_ip = call->http->peer_address;
 	ctx.is_secure_transport = call->http->is_tls;
 	ctx.now = (time_t)(call->now_ms / 1000);
-	if (call->core.kms_context != NULL)
-		ctx.via_service = call->core.kms_context->via_service;
+	if (req->kms_context != NULL) {
+		ctx.via_service = req->kms_context->via_service;
+		ctx.encryption_context = req->kms_context->encryption_context;
+		ctx.encryption_context_count =
+		    req->kms_context->encryption_context_count;
+	}
+	/* Every use of a key needs its key policy to allow it (a key that
+	 * could not be found has none, and nothing allows). */
+	if (strncmp(action, "kms:", 4) == 0 && resource_arn != NULL &&
+	    strncmp(resource_arn, "arn:aws:kms:", 12) == 0 &&
+	    strstr(resource_arn, ":key/") != NULL) {
+		ctx.is_key_policy = true;
+		ctx.resource_policy = req->key_policy;
+	}
 	if (!call->auth.principal.is_account_administrator &&
-	    (st = call_identity_policies(call, &identity, err)) != STATUS_OK)
+	    (st = api_call_identity_policies(call, &identity, err)) != STATUS_OK)
 		goto out;
 	ctx.identity = identity;
 

@@ -246,6 +246,8 @@ op_create_key(struct api_call *call, json_t *in, json_t **out,
 			goto out;
 		}
 	}
+	cin.bypass_lockout_check = api_bool(in,
+	    "BypassPolicyLockoutSafetyCheck", false);
 	cin.tags = tags;
 	if ((st = core_kms_create_key(&call->core, &cin, &info, err)) !=
 	    STATUS_OK)
@@ -464,7 +466,8 @@ op_put_key_policy(struct api_call *call, json_t *in, json_t **out,
 	}
 	json_decref(policy);
 	st = core_kms_policy_put(&call->core, api_string(in, "KeyId"),
-	    api_string(in, "PolicyName"), text, err);
+	    api_string(in, "PolicyName"), text,
+	    api_bool(in, "BypassPolicyLockoutSafetyCheck", false), err);
 	return st;
 }
 

@@ -656,7 +656,7 @@ op_get_random_password(struct api_call *call, json_t *in, json_t **out,
 	json_t			*value;
 	enum status		 st;
 
-	if ((st = call->core.authorize(call->core.authorize_arg,
+	if ((st = call->core.authorize(call->core.authorize_arg, &call->core,
 	    call->core.action, "*", call->core.account_id, err)) != STATUS_OK)
 		return st;
 	password_spec_default(&spec);

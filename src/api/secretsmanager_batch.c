@@ -82,7 +82,7 @@ sm_batch_get_secret_value(struct api_call *call, json_t *in, json_t **out,
 		    "'NextToken' can be used only with 'Filters'.");
 		goto out;
 	}
-	if ((st = call->core.authorize(call->core.authorize_arg,
+	if ((st = call->core.authorize(call->core.authorize_arg, &call->core,
 	    "secretsmanager:BatchGetSecretValue", "*", call->core.account_id,
 	    err)) != STATUS_OK)
 		goto out;

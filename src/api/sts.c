@@ -7,11 +7,14 @@
  * caller's account by delegation), with the request's context: the
  * caller's principal keys, time, source address, TLS, sts:RoleSessionName,
  * sts:ExternalId, sts:SourceIdentity, aws:RequestTag/<key>, aws:TagKeys,
- * sts:TransitiveTagKeys.  Identity-based policies are not enforced yet, so
- * the caller's side of that decision is an allow-everything policy standing
- * in for them (trust_identity_policies below is the hook the engine
- * integration replaces with core_iam_identity_policies).  A role that does
- * not exist is refused exactly like one whose trust policy says no.
+ * sts:TransitiveTagKeys.  The caller's side of that decision is its own
+ * identity side (identity policies, permissions boundary, session
+ * policies): a trust policy naming the caller itself suffices within the
+ * account, one naming the account delegates to the caller's policies, and
+ * across accounts both must allow.  An account administrator holds every
+ * permission of its account, so the trust policy alone decides for it.
+ * A role that does not exist is refused exactly like one whose trust
+ * policy says no.
  *
  * Durations: AssumeRole 900..43200 seconds (3600 by default), at most the
  * role's MaxSessionDuration, at most 3600 when a role session assumes a
@@ -19,7 +22,8 @@
  * refused to session credentials.  MFA is not supported: SerialNumber and
  * TokenCode are refused.
  *
- * Thread-safety: reentrant; the stand-in policy is parsed once.
+ * Thread-safety: reentrant; the administrator's allow-everything policy is
+ * parsed once.
  */
 #include <pthread.h>
 #include <stdio.h>
@@ -45,7 +49,7 @@ allow_all_parse(void)
 {
 	if (policy_parse(ALLOW_ALL, strlen(ALLOW_ALL), POLICY_KIND_IDENTITY,
 	    &allow_all, NULL) != STATUS_OK)
-		log_error("sts: the stand-in identity policy does not parse");
+		log_error("sts: the administrator policy does not parse");
 }
 
 static enum status
@@ -193,15 +197,9 @@ trust_context(const struct api_call *call, const json_t *in,
 	return STATUS_OK;
 }
 
-/*
- * The caller's identity-based policies in the trust decision.  Not
- * enforced yet: an allow-everything policy stands in, so the trust policy
- * alone decides.  Engine integration: return the caller's policies here
- * (core_iam_identity_policies, parsed) and their boundary and session
- * policies in the request.
- */
+/* An account administrator's identity side: every permission. */
 static const struct policy *const *
-trust_identity_policies(size_t *count)
+administrator_policies(size_t *count)
 {
 	pthread_once(&allow_all_once, allow_all_parse);
 	*count = allow_all != NULL ? 1 : 0;
@@ -218,6 +216,7 @@ trust_decide(struct api_call *call, const struct iam_entity_info *role,
 	struct policy_tag	*tags = NULL;
 	struct policy_request	 req;
 	struct policy_decision	 d;
+	struct auth_policies	*identity = NULL;
 	struct error		 parse_err;
 	enum status		 st;
 
@@ -242,8 +241,16 @@ trust_decide(struct api_call *call, const struct iam_entity_info *role,
 	req.action = "sts:AssumeRole";
 	req.resource = role->entity.arn;
 	req.resource_account_id = role->entity.account_id;
-	req.identity_policies = trust_identity_policies(
-	    &req.identity_policy_count);
+	if (call->identity.is_account_administrator)
+		req.identity_policies = administrator_policies(
+		    &req.identity_policy_count);
+	else if ((st = api_call_identity_policies(call, &identity, err)) ==
+	    STATUS_OK)
+		auth_policies_apply(identity, &req);
+	else if (st == STATUS_ACCESS_DENIED)
+		goto denied;
+	else
+		goto out;
 	req.resource_policy = trust;
 	req.is_resource_policy_required = true;
 	req.context = ctx;
@@ -257,6 +264,7 @@ denied:
 	    "sts:AssumeRole on resource: %s", call->identity.arn,
 	    role->entity.arn);
 out:
+	auth_policies_release(identity);
 	policy_context_free(ctx);
 	policy_free(trust);
 	free(tags);

@@ -147,6 +147,17 @@ void		 auth_policy_cache_put(const char *access_key_id,
 /* Drop every entry (tests, shutdown). */
 void		 auth_policy_cache_flush(void);
 
+/* A resource policy (a secret's, or a KMS key policy) compiled once per
+ * distinct document and shared: get returns a new reference (release it)
+ * or STATUS_MALFORMED_POLICY / STATUS_NO_MEMORY. */
+struct auth_document;
+struct policy;
+enum status	 auth_resource_policy_get(const char *json, bool is_key_policy,
+		    struct auth_document **out, struct error *err);
+const struct policy *auth_document_policy(const struct auth_document *d);
+void		 auth_document_release(struct auth_document *d);
+void		 auth_document_cache_flush(void);
+
 /*
  * May principal perform action ("secretsmanager:GetSecretValue") on
  * resource (an ARN or "*"), owned by resource_account_id (NULL: the
@@ -178,9 +189,18 @@ struct auth_context {
 	/* Tags of the request: aws:RequestTag/K and aws:TagKeys. */
 	const struct principal_tag *request_tags;
 	size_t		 request_tag_count;
+	/* The resource policy is a KMS key policy, which must allow every
+	 * use of its key (directly, or by naming the account, which delegates
+	 * to identity policies); with none, nothing is allowed. */
+	bool		 is_key_policy;
 	/* kms:ViaService of a KMS call made by a service on the caller's
 	 * behalf; NULL: a direct call. */
 	const char	*via_service;
+	/* kms:EncryptionContext:K and kms:EncryptionContextKeys of a KMS
+	 * cryptographic call.  (kms:CallerAccount, the principal's account,
+	 * is in every kms: request.) */
+	const struct kms_context_pair *encryption_context;
+	size_t		 encryption_context_count;
 };
 
 enum status	 auth_authorize(const struct principal *principal,

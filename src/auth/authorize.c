@@ -10,10 +10,14 @@
  * root user: every permission in its own account, and in another only
  * what that account's resource policy grants.
  *
- * Not enforced here: KMS key policies.  A KMS call a service makes on the
- * caller's behalf (kms:ViaService set) follows the decision already made
- * on the secret; direct KMS calls are decided by identity policies alone
- * (as the default key policy delegates to IAM).
+ * KMS key policies are resource policies that must allow: a kms: action
+ * on a key (made directly or by Secrets Manager on the caller's behalf,
+ * with kms:ViaService) needs the key policy to allow it, naming the
+ * principal or delegating to its account, whose identity policies must
+ * then allow it too.  So a secret shared with another account opens there
+ * only when the secret's policy, the reader's identity policies and the
+ * key policy all allow; the aws/secretsmanager key's policy admits only
+ * its own account.
  *
  * Thread-safe: every request builds its own context; compiled policies are
  * shared read-only.
@@ -84,9 +88,36 @@ context_add_tags(struct policy_context *pc, const char *prefix,
 	return STATUS_OK;
 }
 
+/* kms:CallerAccount and the encryption context of a kms: request. */
+static enum status
+context_add_kms(struct policy_context *pc, const struct policy_principal *pp,
+    const struct auth_context *ctx, bool is_kms)
+{
+	char		 key[AUTHORIZE_KEY_MAX];
+	enum status	 st;
+
+	if (!is_kms)
+		return STATUS_OK;
+	if ((st = policy_context_add(pc, "kms:CallerAccount",
+	    pp->account_id)) != STATUS_OK)
+		return st;
+	for (size_t i = 0; i < ctx->encryption_context_count; i++) {
+		const struct kms_context_pair *c = &ctx->encryption_context[i];
+
+		if (snprintf(key, sizeof(key), "kms:EncryptionContext:%s",
+		    c->key) >= (int)sizeof(key))
+			return STATUS_INVALID_PARAMETER;
+		if ((st = policy_context_add(pc, key, c->value)) != STATUS_OK ||
+		    (st = policy_context_add(pc, "kms:EncryptionContextKeys",
+		    c->key)) != STATUS_OK)
+			return st;
+	}
+	return STATUS_OK;
+}
+
 static enum status
 context_build(struct policy_context *pc, const struct policy_principal *pp,
-    const struct auth_context *ctx, bool is_secret)
+    const struct auth_context *ctx, bool is_secret, bool is_kms)
 {
 	enum status st;
 
@@ -120,7 +151,7 @@ context_build(struct policy_context *pc, const struct policy_principal *pp,
 	    (st = policy_context_add(pc, "kms:ViaService",
 	    ctx->via_service)) != STATUS_OK)
 		return st;
-	return STATUS_OK;
+	return context_add_kms(pc, pp, ctx, is_kms);
 }
 
 enum status
@@ -132,7 +163,7 @@ auth_authorize(const struct principal *principal, const char *action,
 	struct policy_request	 req;
 	struct policy_decision	 decision;
 	struct policy_context	*pc = NULL;
-	struct policy		*resource_policy = NULL;
+	struct auth_document	*resource_policy = NULL;
 	struct policy_tag	*tags = NULL;
 	const struct auth_policies *identity;
 	bool			 is_secret;
@@ -147,11 +178,6 @@ auth_authorize(const struct principal *principal, const char *action,
 	if (resource_account_id != NULL && resource_account_id[0] == '\0')
 		resource_account_id = NULL;
 	identity = ctx->identity;
-
-	/* Calls a service makes to KMS for the caller: the decision on the
-	 * secret stands for them (key policies are not enforced). */
-	if (ctx->via_service != NULL && strncmp(action, "kms:", 4) == 0)
-		return STATUS_OK;
 
 	memset(&pp, 0, sizeof(pp));
 	pp.type = principal_type(principal);
@@ -190,14 +216,15 @@ auth_authorize(const struct principal *principal, const char *action,
 		st = error_set(err, STATUS_NO_MEMORY, NULL);
 		goto out;
 	}
-	if ((st = context_build(pc, &pp, ctx, is_secret)) != STATUS_OK) {
+	if ((st = context_build(pc, &pp, ctx, is_secret,
+	    strncmp(action, "kms:", 4) == 0)) != STATUS_OK) {
 		/* A value beyond the engine's limits: refuse, never skip. */
 		st = error_set(err, STATUS_ACCESS_DENIED, "Access denied");
 		goto out;
 	}
 	if (ctx->resource_policy != NULL &&
-	    policy_parse(ctx->resource_policy, strlen(ctx->resource_policy),
-	    POLICY_KIND_RESOURCE, &resource_policy, NULL) != STATUS_OK) {
+	    auth_resource_policy_get(ctx->resource_policy, ctx->is_key_policy,
+	    &resource_policy, NULL) != STATUS_OK) {
 		/* Stored policies always compile; fail closed if not. */
 		st = error_set(err, STATUS_ACCESS_DENIED, "Access denied");
 		goto out;
@@ -211,7 +238,10 @@ auth_authorize(const struct principal *principal, const char *action,
 	req.resource_display = ctx->resource_display;
 	if (identity != NULL)
 		auth_policies_apply(identity, &req);
-	req.resource_policy = resource_policy;
+	req.resource_policy = resource_policy != NULL ?
+	    auth_document_policy(resource_policy) : NULL;
+	req.is_resource_policy_required = ctx->is_key_policy;
+	req.is_via_service = ctx->via_service != NULL;
 	req.context = pc;
 	if ((st = policy_evaluate(&req, &decision)) != STATUS_OK) {
 		st = error_set(err, STATUS_ACCESS_DENIED, "Access denied");
@@ -219,7 +249,7 @@ auth_authorize(const struct principal *principal, const char *action,
 	}
 	st = policy_decision_error(&req, &decision, err);
 out:
-	policy_free(resource_policy);
+	auth_document_release(resource_policy);
 	policy_context_free(pc);
 	free(tags);
 	return st;

@@ -211,3 +211,151 @@ auth_policy_cache_flush(void)
 	for (size_t i = 0; i < AUTH_POLICY_CACHE_SIZE; i++)
 		auth_policies_release(old[i]);
 }
+
+/* ---- resource policies, compiled once per distinct document ---- */
+
+/*
+ * A secret's or a key's policy is read with every request on it; its
+ * compiled form is kept keyed by the document's text (hash, then the
+ * whole text compared), so a change of policy is simply a new entry.
+ */
+#define AUTH_DOCUMENT_CACHE_SIZE	64
+
+struct auth_document {
+	atomic_size_t	 reference_count;
+	uint64_t	 hash;
+	enum policy_kind kind;
+	char		*text;
+	struct policy	*policy;
+};
+
+struct document_slot {
+	struct auth_document	*document;	/* NULL: empty */
+	uint64_t		 used_at;
+};
+
+static pthread_mutex_t	 document_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct document_slot documents[AUTH_DOCUMENT_CACHE_SIZE];
+static uint64_t		 document_tick;
+
+static uint64_t
+text_hash(const char *s)
+{
+	uint64_t h = 0xcbf29ce484222325ULL;		/* FNV-1a */
+
+	for (; *s != '\0'; s++) {
+		h ^= (unsigned char)*s;
+		h *= 0x100000001b3ULL;
+	}
+	return h;
+}
+
+void
+auth_document_release(struct auth_document *d)
+{
+	if (d == NULL || atomic_fetch_sub(&d->reference_count, 1) != 1)
+		return;
+	policy_free(d->policy);
+	free(d->text);
+	free(d);
+}
+
+const struct policy *
+auth_document_policy(const struct auth_document *d)
+{
+	return d->policy;
+}
+
+static struct auth_document *
+document_lookup(uint64_t hash, enum policy_kind kind, const char *json)
+{
+	struct auth_document *found = NULL;
+
+	pthread_mutex_lock(&document_lock);
+	for (size_t i = 0; i < AUTH_DOCUMENT_CACHE_SIZE; i++) {
+		struct document_slot *s = &documents[i];
+
+		if (s->document == NULL || s->document->hash != hash ||
+		    s->document->kind != kind ||
+		    strcmp(s->document->text, json) != 0)
+			continue;
+		s->used_at = ++document_tick;
+		atomic_fetch_add(&s->document->reference_count, 1);
+		found = s->document;
+		break;
+	}
+	pthread_mutex_unlock(&document_lock);
+	return found;
+}
+
+static void
+document_insert(struct auth_document *d)
+{
+	struct document_slot	*slot = &documents[0];
+	struct auth_document	*old;
+
+	pthread_mutex_lock(&document_lock);
+	for (size_t i = 0; i < AUTH_DOCUMENT_CACHE_SIZE; i++) {
+		struct document_slot *s = &documents[i];
+
+		if (s->document == NULL) {
+			slot = s;
+			break;
+		}
+		if (s->used_at < slot->used_at)
+			slot = s;
+	}
+	old = slot->document;
+	atomic_fetch_add(&d->reference_count, 1);
+	slot->document = d;
+	slot->used_at = ++document_tick;
+	pthread_mutex_unlock(&document_lock);
+	auth_document_release(old);
+}
+
+enum status
+auth_resource_policy_get(const char *json, bool is_key_policy,
+    struct auth_document **out, struct error *err)
+{
+	struct auth_document	*d;
+	enum policy_kind	 kind = is_key_policy ? POLICY_KIND_KEY :
+				    POLICY_KIND_RESOURCE;
+	uint64_t		 hash = text_hash(json);
+	enum status		 st;
+
+	if ((d = document_lookup(hash, kind, json)) != NULL) {
+		*out = d;
+		return STATUS_OK;
+	}
+	if ((d = calloc(1, sizeof(*d))) == NULL ||
+	    (d->text = strdup(json)) == NULL) {
+		free(d);
+		return error_set(err, STATUS_NO_MEMORY, NULL);
+	}
+	atomic_init(&d->reference_count, 1);
+	d->hash = hash;
+	d->kind = kind;
+	if ((st = policy_parse(json, strlen(json), kind,
+	    &d->policy, err)) != STATUS_OK) {
+		auth_document_release(d);
+		return st;
+	}
+	document_insert(d);
+	*out = d;
+	return STATUS_OK;
+}
+
+void
+auth_document_cache_flush(void)
+{
+	struct auth_document *old[AUTH_DOCUMENT_CACHE_SIZE];
+
+	pthread_mutex_lock(&document_lock);
+	for (size_t i = 0; i < AUTH_DOCUMENT_CACHE_SIZE; i++) {
+		old[i] = documents[i].document;
+		memset(&documents[i], 0, sizeof(documents[i]));
+	}
+	pthread_mutex_unlock(&document_lock);
+	for (size_t i = 0; i < AUTH_DOCUMENT_CACHE_SIZE; i++)
+		auth_document_release(old[i]);
+}

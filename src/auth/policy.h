@@ -42,7 +42,10 @@
  * not have.  Boundaries and session policies are IDENTITY documents. */
 enum policy_kind {
 	POLICY_KIND_IDENTITY,	/* no Principal; Resource required */
-	POLICY_KIND_RESOURCE,	/* Principal required (secrets, keys) */
+	POLICY_KIND_RESOURCE,	/* Principal required (secrets) */
+	/* A KMS key policy: a resource policy in which, as in the policies
+	 * AWS writes for its managed keys, statements may share a Sid. */
+	POLICY_KIND_KEY,
 	POLICY_KIND_TRUST,	/* Principal required; no Resource (roles) */
 };
 
@@ -157,6 +160,12 @@ struct policy_request {
 	 * or by naming the account ("arn:aws:iam::A:root"), which delegates to
 	 * the identity policies; without it nothing is allowed. */
 	bool			 is_resource_policy_required;
+	/* A call a service makes for the principal (kms:ViaService): the
+	 * principal's boundary and session policies already bounded the
+	 * service call, so a resource policy naming its role or everyone
+	 * grants without them again (delegation to the account still needs
+	 * them, through the identity side). */
+	bool			 is_via_service;
 	const struct policy	*permissions_boundary;	/* NULL: none */
 	/* Session policies of a role or federated session (the inline Policy
 	 * and PolicyArns of AssumeRole together); count 0: none. */

@@ -363,9 +363,11 @@ policy_evaluate(const struct policy_request *req, struct policy_decision *out)
 		    resource.allow_policy, resource.allow_statement);
 		return STATUS_OK;
 	}
-	if (res >= PRINCIPAL_MATCH_ROLE && bounded_ok) {
+	if (res >= PRINCIPAL_MATCH_ROLE &&
+	    (bounded_ok || req->is_via_service)) {
 		/* Granted to the session's role or to everyone: within the
-		 * boundary and the session policies. */
+		 * boundary and the session policies (which bounded the
+		 * service's call already when it asks for the principal). */
 		decide(out, POLICY_ALLOW, POLICY_SOURCE_RESOURCE,
 		    resource.allow_policy, resource.allow_statement);
 		return STATUS_OK;
@@ -497,6 +499,7 @@ policy_request_hash(const struct policy_request *req)
 	policy_hasher_string(&h, req->resource);
 	policy_hasher_string(&h, req->resource_account_id);
 	policy_hasher_u64(&h, req->is_resource_policy_required);
+	policy_hasher_u64(&h, req->is_via_service);
 	policy_hasher_u64(&h, req->identity_policy_count);
 	for (size_t i = 0; i < req->identity_policy_count; i++)
 		hash_policy_keys(req->identity_policies[i], req->context, &h);

@@ -1056,7 +1056,8 @@ compile_document(struct parser *ps, const json_t *root)
 			return false;
 		policy->statement_count++;
 	}
-	duplicate_sid_check(ps);
+	if (policy->kind != POLICY_KIND_KEY)
+		duplicate_sid_check(ps);
 	return true;
 }
 

@@ -39,10 +39,14 @@ struct core_env {
 	struct keyring	*keyring;
 };
 
-/* Decide whether the caller may do req->action on resource_arn, owned by
- * resource_account_id.  Returns STATUS_OK or STATUS_ACCESS_DENIED (with the
- * message set in err). */
-typedef enum status (*core_authorize_fn)(void *arg, const char *action,
+struct core_request;
+
+/* Decide whether the caller may do action on resource_arn, owned by
+ * resource_account_id; req is the request asking (which may be a copy
+ * made for a sub-step: its kms_context and key_policy count).  Returns
+ * STATUS_OK or STATUS_ACCESS_DENIED (with the message set in err). */
+typedef enum status (*core_authorize_fn)(void *arg,
+    const struct core_request *req, const char *action,
     const char *resource_arn, const char *resource_account_id,
     struct error *err);
 
@@ -62,6 +66,10 @@ struct core_request {
 	/* KMS: set while authorize runs for a kms: action (see struct
 	 * kms_context below), NULL otherwise. */
 	const struct kms_context *kms_context;
+	/* KMS: the policy of the key being authorised (stored, or the
+	 * default one), set while authorize runs for a kms: action on a key;
+	 * NULL otherwise (nothing then allows: key policies are required). */
+	const char		*key_policy;
 };
 
 /* InvalidRequestException for an operation on a secret scheduled for
@@ -511,6 +519,7 @@ void		 kms_key_info_cleanup(struct kms_key_info *info);
 struct kms_create_input {
 	const char		*description;	/* NULL: "" */
 	const char		*policy;	/* NULL: the default policy */
+	bool			 bypass_lockout_check;
 	const struct tag	*tags;
 	size_t			 tag_count;
 };
@@ -578,10 +587,14 @@ enum status	 core_kms_alias_delete(struct core_request *req,
 enum status	 core_kms_policy_get(struct core_request *req,
 		    const char *key_id, const char *policy_name,
 		    struct kms_key_info *out, struct error *err);
-/* The caller checked that policy is a JSON policy document. */
+/* The caller checked that policy is a JSON policy document; it must also
+ * be a key policy the engine accepts (MalformedPolicyDocumentException
+ * with the reason) and, unless bypass_lockout_check, still let the caller
+ * put the key's policy. */
 enum status	 core_kms_policy_put(struct core_request *req,
 		    const char *key_id, const char *policy_name,
-		    const char *policy, struct error *err);
+		    const char *policy, bool bypass_lockout_check,
+		    struct error *err);
 
 /* period_days 0: the default (365). */
 enum status	 core_kms_rotation_enable(struct core_request *req,

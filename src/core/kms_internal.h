@@ -22,6 +22,16 @@ enum status	 kms_key_find(struct core_request *req, struct store_txn *txn,
 		    const char *key_id, struct kms_key_record *out,
 		    struct error *err);
 
+/*
+ * Authorise action (NULL: req->action, noting rec for the audit record) on
+ * the key rec, with its key policy (stored or default) in req->key_policy
+ * for the engine: a key policy must allow every use of its key, directly
+ * or by delegating to the account's identity policies.
+ */
+enum status	 kms_key_authorize(struct core_request *req,
+		    const char *action, const struct kms_key_record *rec,
+		    struct error *err);
+
 /* The material of one version of rec (through the keyring's cache). */
 enum status	 kms_material_get(struct core_request *req,
 		    struct store_txn *txn, const struct kms_key_record *rec,

@@ -399,6 +399,27 @@ secret_key_lookup(struct core_request *req, struct store_txn *txn,
 	return st;
 }
 
+enum status
+kms_key_authorize(struct core_request *req, const char *action,
+    const struct kms_key_record *rec, struct error *err)
+{
+	char		*fallback = NULL;
+	enum status	 st;
+
+	if (rec->policy == NULL &&
+	    (fallback = core_kms_default_policy(rec)) == NULL)
+		return error_set(err, STATUS_NO_MEMORY, NULL);
+	req->key_policy = rec->policy != NULL ? rec->policy : fallback;
+	if (action == NULL)
+		st = core_authorize(req, rec->arn, rec->account_id, err);
+	else
+		st = req->authorize(req->authorize_arg, req, action, rec->arn,
+		    rec->account_id, err);
+	req->key_policy = NULL;
+	free(fallback);
+	return st;
+}
+
 /* Ask authorize for a kms: action the secrets service makes on the
  * caller's behalf, with the context the policy engine will read. */
 static enum status
@@ -425,10 +446,9 @@ authorize_via_secrets(struct core_request *req, const char *action,
 	ctx.encryption_context = pairs;
 	ctx.encryption_context_count = 2;
 	req->kms_context = &ctx;
-	st = req->authorize(req->authorize_arg, action, rec->arn,
-	    rec->account_id, err);
+	st = kms_key_authorize(req, action, rec, err);
 	req->kms_context = NULL;
-	if (st != STATUS_OK)
+	if (st == STATUS_ACCESS_DENIED)
 		st = error_set(err, STATUS_ACCESS_DENIED, MSG_KMS_DENIED);
 	return st;
 }

@@ -24,6 +24,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "auth/policy.h"
 #include "common/log.h"
 #include "core/core.h"
 #include "core/core_internal.h"
@@ -34,6 +35,8 @@
 #define MSG_ALIAS_PREFIX	"Alias must start with the prefix \"alias/\". " \
 				"Please see https://docs.aws.amazon.com/kms/" \
 				"latest/developerguide/kms-alias.html"
+#define MSG_LOCKOUT		"The new key policy will not allow you to " \
+				"update the key policy in the future."
 #define DEFAULT_POLICY_NAME	"default"
 #define LIST_MARKER_MAX		1024
 
@@ -202,8 +205,7 @@ key_load(struct core_request *req, struct store_txn *txn, const char *key_id,
 		    key_id);
 		return st;
 	}
-	if ((st = core_authorize(req, out->arn, out->account_id, err)) !=
-	    STATUS_OK) {
+	if ((st = kms_key_authorize(req, NULL, out, err)) != STATUS_OK) {
 		kms_key_record_cleanup(out);
 		return st;
 	}
@@ -245,6 +247,49 @@ tags_check(const struct tag *tags, size_t count, struct error *err)
 	return STATUS_OK;
 }
 
+/* ---- key policies ---- */
+
+/* A key policy must be a policy document the engine can enforce. */
+static enum status
+key_policy_check(const char *policy, struct error *err)
+{
+	struct policy	*parsed = NULL;
+	struct error	 why;
+	enum status	 st;
+
+	error_clear(&why);
+	st = policy_parse(policy, strlen(policy), POLICY_KIND_KEY, &parsed,
+	    &why);
+	policy_free(parsed);
+	if (st == STATUS_MALFORMED_POLICY)
+		return error_set(err, st, "%s", why.message);
+	return st == STATUS_OK ? STATUS_OK : error_set(err, st, NULL);
+}
+
+/*
+ * KMS's policy lockout safety check: unless the caller bypasses it, a new
+ * policy for rec must still let the caller put the key's policy, so the
+ * key cannot become unmanageable by mistake.
+ */
+static enum status
+key_policy_lockout_check(struct core_request *req,
+    const struct kms_key_record *rec, const char *policy, bool bypass,
+    struct error *err)
+{
+	struct kms_key_record	 proposed = *rec;
+	enum status		 st;
+
+	if (bypass || req->authorize == NULL)
+		return STATUS_OK;
+	proposed.policy = (char *)policy;
+	st = kms_key_authorize(req, "kms:PutKeyPolicy", &proposed, err);
+	if (st == STATUS_ACCESS_DENIED) {
+		error_clear(err);
+		return error_set(err, STATUS_MALFORMED_POLICY, MSG_LOCKOUT);
+	}
+	return st;
+}
+
 /* ---- lifecycle ---- */
 
 enum status
@@ -258,6 +303,9 @@ core_kms_create_key(struct core_request *req, const struct kms_create_input *in,
 	memset(&info, 0, sizeof(info));
 	if ((st = tags_check(in->tags, in->tag_count, err)) != STATUS_OK)
 		goto out;
+	if (in->policy != NULL &&
+	    (st = key_policy_check(in->policy, err)) != STATUS_OK)
+		goto out;
 	if ((st = authorize_any(req, err)) != STATUS_OK)
 		goto out;
 	if ((st = store_begin(req->env->store, true, &txn)) != STATUS_OK)
@@ -265,6 +313,10 @@ core_kms_create_key(struct core_request *req, const struct kms_create_input *in,
 	if ((st = kms_key_new(req->env, txn, req->account_id, req->region,
 	    KMS_KEY_MANAGER_CUSTOMER, in->description, in->policy, req->now_ms,
 	    &info.key)) != STATUS_OK)
+		goto out;
+	if (in->policy != NULL && (st = key_policy_lockout_check(req,
+	    &info.key, in->policy, in->bypass_lockout_check, err)) !=
+	    STATUS_OK)
 		goto out;
 	if (in->tag_count > 0 && (st = store_kms_tags_put(txn, info.key.key_id,
 	    in->tags, in->tag_count)) != STATUS_OK)
@@ -320,8 +372,8 @@ core_kms_describe_key(struct core_request *req, const char *key_id,
 			if ((st = kms_default_key_create(req, txn,
 			    req->account_id, req->region, &info.key)) !=
 			    STATUS_OK ||
-			    (st = core_authorize(req, info.key.arn,
-			    info.key.account_id, err)) != STATUS_OK ||
+			    (st = kms_key_authorize(req, NULL, &info.key,
+			    err)) != STATUS_OK ||
 			    (st = commit_or_fail(&txn)) != STATUS_OK)
 				goto out;
 		}
@@ -908,6 +960,7 @@ out:
 struct policy_change {
 	const char	*name;
 	const char	*policy;
+	bool		 bypass_lockout_check;
 };
 
 static enum status
@@ -922,6 +975,10 @@ change_policy(struct core_request *req, struct store_txn *txn,
 		return st;
 	if (is_aws_managed(rec))
 		return aws_managed_error(rec, err);
+	if ((st = key_policy_check(pc->policy, err)) != STATUS_OK ||
+	    (st = key_policy_lockout_check(req, rec, pc->policy,
+	    pc->bypass_lockout_check, err)) != STATUS_OK)
+		return st;
 	if ((copy = strdup(pc->policy)) == NULL)
 		return STATUS_NO_MEMORY;
 	free(rec->policy);
@@ -931,9 +988,10 @@ change_policy(struct core_request *req, struct store_txn *txn,
 
 enum status
 core_kms_policy_put(struct core_request *req, const char *key_id,
-    const char *policy_name, const char *policy, struct error *err)
+    const char *policy_name, const char *policy, bool bypass_lockout_check,
+    struct error *err)
 {
-	struct policy_change pc = { policy_name, policy };
+	struct policy_change pc = { policy_name, policy, bypass_lockout_check };
 
 	return key_change(req, key_id, change_policy, &pc, NULL, err);
 }

@@ -29,7 +29,8 @@
 
 /* The service acts on the resources of the secret's own account only. */
 static enum status
-service_authorize(void *arg, const char *action, const char *resource_arn,
+service_authorize(void *arg, const struct core_request *req,
+    const char *action, const char *resource_arn,
     const char *resource_account_id, struct error *err)
 {
 	const char *account_id = arg;

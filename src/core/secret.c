@@ -98,7 +98,8 @@ core_authorize(struct core_request *req, const char *arn, const char *account_id
 	note_resource(req, arn);
 	if (req->authorize == NULL)
 		return error_set(err, STATUS_ACCESS_DENIED, "Access denied.");
-	return req->authorize(req->authorize_arg, req->action, arn, account_id,
+	return req->authorize(req->authorize_arg, req, req->action, arn,
+	    account_id,
 	    err);
 }
 

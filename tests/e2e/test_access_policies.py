@@ -14,6 +14,7 @@ import json
 import pytest
 
 from harness import Creds, expect_client_error, parse_key_lines
+from test_kms_support import kms_client
 from test_iam_support import (iam_client, key_of, session_of, sm_client,
                               sts_client, trust, unique)
 
@@ -229,6 +230,8 @@ def test_administrator_key_keeps_every_permission_in_its_account(admin_sm):
 
 def test_partner_reads_a_shared_secret_only_when_both_sides_allow(
         init_data_dir, make_server):
+    """Across accounts the secret's policy, the reader's own identity
+    policies and the key policy of the secret's KMS key must all allow."""
     owner, partner_account = "100000000077", "200000000088"
     dd = init_data_dir(account_id=owner)
     srv = make_server(dd)
@@ -236,10 +239,11 @@ def test_partner_reads_a_shared_secret_only_when_both_sides_allow(
     assert r.returncode == 0, r.stderr
     partner_admin = Creds(*parse_key_lines(r.stdout))
     owner_sm = sm_client(srv)
+    owner_kms = kms_client(srv)
     arn = owner_sm.create_secret(Name="shared/db", SecretString="s3cret")["ARN"]
 
     partner_iam = iam_client(srv, creds=partner_admin)
-    _, reader_arn, reader_key = user_with(
+    reader_name, reader_arn, reader_key = user_with(
         partner_iam, allow("secretsmanager:GetSecretValue",
                            f"arn:aws:secretsmanager:*:{owner}:secret:shared/*"))
     _, other_arn, other_key = user_with(partner_iam)
@@ -256,14 +260,59 @@ def test_partner_reads_a_shared_secret_only_when_both_sides_allow(
             "Effect": "Allow",
             "Principal": {"AWS": f"arn:aws:iam::{partner_account}:root"},
             "Action": "secretsmanager:GetSecretValue", "Resource": "*"}]}))
+    # Both allow, but the secret is under aws/secretsmanager, whose key
+    # policy admits only its own account: as on AWS, no sharing.
+    expect_client_error(reader.get_secret_value, "AccessDeniedException",
+                        SecretId=arn, message="Access to KMS is not allowed")
+
+    # The owner moves the secret to a key of its own whose policy lets
+    # the partner account decrypt through Secrets Manager.
+    key = owner_kms.create_key(Policy=json.dumps({
+        "Version": "2012-10-17", "Statement": [{
+            "Sid": "owner", "Effect": "Allow",
+            "Principal": {"AWS": f"arn:aws:iam::{owner}:root"},
+            "Action": "kms:*", "Resource": "*"}, {
+            "Sid": "partner", "Effect": "Allow",
+            "Principal": {"AWS": f"arn:aws:iam::{partner_account}:root"},
+            "Action": "kms:Decrypt", "Resource": "*",
+            "Condition": {"StringEquals": {
+                "kms:ViaService": "secretsmanager.us-east-1.amazonaws.com"}}}]}
+    ))["KeyMetadata"]
+    owner_sm.update_secret(SecretId=arn, KmsKeyId=key["Arn"],
+                           SecretString="s3cret")
+    # The key policy delegates to the partner account: the reader's own
+    # policies must allow kms:Decrypt on the key too.
+    expect_client_error(reader.get_secret_value, "AccessDeniedException",
+                        SecretId=arn, message="Access to KMS is not allowed")
+    partner_iam.put_user_policy(UserName=reader_name, PolicyName="p",
+                                PolicyDocument=doc(
+        allow("secretsmanager:GetSecretValue",
+              f"arn:aws:secretsmanager:*:{owner}:secret:shared/*"),
+        allow("kms:Decrypt", key["Arn"])))
     assert reader.get_secret_value(SecretId=arn)["SecretString"] == "s3cret"
+    # Calling KMS directly is not through Secrets Manager: the key policy's
+    # condition does not hold.
+    blob = owner_kms.encrypt(KeyId=key["KeyId"], Plaintext=b"x")[
+        "CiphertextBlob"]
+    expect_client_error(kms_client(srv, creds=reader_key).decrypt,
+                        "AccessDeniedException", CiphertextBlob=blob,
+                        KeyId=key["Arn"])
     # The secret's policy allows the account, the user's own does not.
     expect_client_error(other.get_secret_value, "AccessDeniedException",
                         SecretId=arn, message=denied(
                             other_arn, "secretsmanager:GetSecretValue", arn))
     # The partner's administrator is its account's root: the resource
-    # policy decides for it.
+    # and key policies decide for it.
     partner_sm = sm_client(srv, creds=partner_admin)
     assert partner_sm.get_secret_value(SecretId=arn)["SecretString"] == "s3cret"
     expect_client_error(partner_sm.describe_secret, "AccessDeniedException",
                         SecretId=arn)
+    # Withdrawing the key policy's grant closes the door again.
+    owner_kms.put_key_policy(KeyId=key["KeyId"], PolicyName="default",
+                             Policy=json.dumps({
+        "Version": "2012-10-17", "Statement": [{
+            "Effect": "Allow",
+            "Principal": {"AWS": f"arn:aws:iam::{owner}:root"},
+            "Action": "kms:*", "Resource": "*"}]}))
+    expect_client_error(reader.get_secret_value, "AccessDeniedException",
+                        SecretId=arn, message="Access to KMS is not allowed")

@@ -232,6 +232,9 @@ def test_default_key_policy_lets_the_account_do_everything(server, kms, key):
 
 def test_put_key_policy_is_returned_verbatim(kms, key):
     doc = json.dumps({"Version": "2012-10-17", "Statement": [{
+        "Sid": "owner", "Effect": "Allow",
+        "Principal": {"AWS": "arn:aws:iam::123456789012:root"},
+        "Action": "kms:*", "Resource": "*"}, {
         "Sid": "partner", "Effect": "Allow",
         "Principal": {"AWS": "arn:aws:iam::444455556666:root"},
         "Action": "kms:Decrypt", "Resource": "*",
@@ -244,6 +247,41 @@ def test_put_key_policy_is_returned_verbatim(kms, key):
                         KeyId=key["KeyId"], PolicyName="default", Policy="{")
     expect_client_error(kms.get_key_policy, "NotFoundException",
                         KeyId=key["KeyId"], PolicyName="other")
+
+
+def test_key_policy_lockout_safety_check(kms):
+    """A policy that would stop the caller managing the key is refused
+    unless the caller bypasses the check; bypassed, it binds at once."""
+    partner_only = json.dumps({"Version": "2012-10-17", "Statement": [{
+        "Effect": "Allow",
+        "Principal": {"AWS": "arn:aws:iam::444455556666:root"},
+        "Action": "kms:*", "Resource": "*"}]})
+    expect_client_error(
+        kms.create_key, "MalformedPolicyDocumentException",
+        Policy=partner_only,
+        message="The new key policy will not allow you to update the key "
+                "policy in the future.")
+    key = kms.create_key()["KeyMetadata"]
+    expect_client_error(
+        kms.put_key_policy, "MalformedPolicyDocumentException",
+        KeyId=key["KeyId"], PolicyName="default", Policy=partner_only,
+        message="The new key policy will not allow you to update the key "
+                "policy in the future.")
+    # Grammar errors name the problem.
+    bad = json.dumps({"Version": "2012-10-17", "Statement": [{
+        "Effect": "Allow", "Action": "kms:*", "Resource": "*"}]})
+    e = expect_client_error(kms.put_key_policy,
+                            "MalformedPolicyDocumentException",
+                            KeyId=key["KeyId"], PolicyName="default",
+                            Policy=bad)
+    assert "rincipal" in error_message(e), error_message(e)
+    kms.put_key_policy(KeyId=key["KeyId"], PolicyName="default",
+                       Policy=partner_only,
+                       BypassPolicyLockoutSafetyCheck=True)
+    expect_client_error(kms.get_key_policy, "AccessDeniedException",
+                        KeyId=key["KeyId"], PolicyName="default")
+    expect_client_error(kms.encrypt, "AccessDeniedException",
+                        KeyId=key["KeyId"], Plaintext=b"x")
 
 
 # ---------------------------------------------------------------- rotation
@@ -481,12 +519,18 @@ def test_aws_managed_secretsmanager_key(kms):
     assert any("secretsmanager.us-east-1.amazonaws.com" in json.dumps(c)
                for c in via)
     assert kms.get_key_rotation_status(KeyId=md["KeyId"])["KeyRotationEnabled"]
+    # Its key policy lets the account read the key's metadata and use it
+    # through Secrets Manager only: managing it is denied, as on AWS.
     for op, kw in ((kms.disable_key, {}), (kms.schedule_key_deletion, {}),
                    (kms.enable_key_rotation, {}),
                    (kms.put_key_policy, {"PolicyName": "default",
                                          "Policy": '{"Statement": []}'})):
-        expect_client_error(op, "UnsupportedOperationException",
-                            KeyId=md["KeyId"], **kw)
+        e = expect_client_error(op, "AccessDeniedException",
+                                KeyId=md["KeyId"], **kw)
+        assert "because no resource-based policy allows" in \
+            error_message(e), error_message(e)
+    expect_client_error(kms.encrypt, "AccessDeniedException",
+                        KeyId=md["KeyId"], Plaintext=b"direct use")
     expect_client_error(kms.delete_alias, "InvalidAliasNameException",
                         AliasName="alias/aws/secretsmanager")
 

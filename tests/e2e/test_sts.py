@@ -129,10 +129,56 @@ def test_trust_policy_refuses_a_principal_it_does_not_name(server, iam, sts):
                                 f"{role_arn(name)}")
     expect_client_error(sts.assume_role, "AccessDenied", RoleArn=role_arn(name),
                         RoleSessionName="admin")
-    # Naming the account delegates to the account's principals.
+    # Naming the account delegates to the account's principals: their own
+    # identity policies must allow sts:AssumeRole on the role.
     iam.update_assume_role_policy(RoleName=name, PolicyDocument=trust(ACCOUNT))
+    expect_client_error(sts_client(server, creds=bob_key).assume_role,
+                        "AccessDenied", RoleArn=role_arn(name),
+                        RoleSessionName="bob")
+    iam.put_user_policy(UserName=bob, PolicyName="assume",
+                        PolicyDocument=allow("sts:AssumeRole", role_arn(name)))
     sts_client(server, creds=bob_key).assume_role(RoleArn=role_arn(name),
                                                   RoleSessionName="bob")
+
+
+def test_callers_own_policies_take_part_in_assume_role(server, iam):
+    """A trust policy naming the user suffices within the account, but
+    an explicit deny in the user's policies still wins, and a permissions
+    boundary or a session policy of the caller bounds a delegation."""
+    alice, alice_key = make_user(iam)
+    alice_arn = f"arn:aws:iam::{ACCOUNT}:user/{alice}"
+    named = make_role(iam, trust(alice_arn))
+    delegated = make_role(iam, trust(ACCOUNT))
+    alice_sts = sts_client(server, creds=alice_key)
+    alice_sts.assume_role(RoleArn=role_arn(named), RoleSessionName="a1")
+    expect_client_error(alice_sts.assume_role, "AccessDenied",
+                        RoleArn=role_arn(delegated), RoleSessionName="a2")
+    iam.put_user_policy(UserName=alice, PolicyName="assume",
+                        PolicyDocument=allow("sts:AssumeRole"))
+    alice_sts.assume_role(RoleArn=role_arn(delegated), RoleSessionName="a3")
+    # A boundary that leaves sts:AssumeRole out bounds the delegation...
+    boundary = iam.create_policy(
+        PolicyName=unique("boundary"),
+        PolicyDocument=allow("secretsmanager:*"))["Policy"]["Arn"]
+    carol = unique("carol")
+    iam.create_user(UserName=carol, PermissionsBoundary=boundary)
+    iam.put_user_policy(UserName=carol, PolicyName="assume",
+                        PolicyDocument=allow("sts:AssumeRole"))
+    carol_key = key_of(iam.create_access_key(UserName=carol)["AccessKey"])
+    expect_client_error(sts_client(server, creds=carol_key).assume_role,
+                        "AccessDenied", RoleArn=role_arn(delegated),
+                        RoleSessionName="c1")
+    # ...and an explicit deny beats even a trust policy naming her.
+    iam.put_user_policy(UserName=alice, PolicyName="deny", PolicyDocument=json.dumps({
+        "Version": "2012-10-17", "Statement": [{
+            "Effect": "Deny", "Action": "sts:AssumeRole",
+            "Resource": role_arn(named)}]}))
+    e = expect_client_error(alice_sts.assume_role, "AccessDenied",
+                            RoleArn=role_arn(named), RoleSessionName="a6")
+    assert error_message(e) == (f"User: {alice_arn} is not authorized to "
+                                f"perform: sts:AssumeRole on resource: "
+                                f"{role_arn(named)}")
+    alice_sts.assume_role(RoleArn=role_arn(delegated), RoleSessionName="a7")
 
 
 def test_trust_policy_of_a_service_refuses_users(iam, sts):
@@ -218,6 +264,10 @@ def test_session_tags_and_session_policy(server, iam, sts):
 def test_role_chaining_is_limited_to_one_hour(server, iam, sts):
     first = make_role(iam)
     second = make_role(iam)
+    # The second role's trust policy delegates to the account: the first
+    # role's own policies must let its sessions assume it.
+    iam.put_role_policy(RoleName=first, PolicyName="chain",
+                        PolicyDocument=allow("sts:AssumeRole"))
     creds, token = session_of(sts.assume_role(
         RoleArn=role_arn(first), RoleSessionName="one")["Credentials"])
     chained = sts_client(server, creds=creds, token=token)
@@ -333,6 +383,19 @@ def test_cross_account_assume_role(init_data_dir, make_server):
     expect_client_error(sts_a.assume_role, "AccessDenied",
                         RoleArn=role_arn("private", "200000000055"),
                         RoleSessionName="visitor")
+    # Across accounts the visitor's own policies must allow it too.
+    iam_a = iam_client(srv)
+    iam_a.create_user(UserName="visitor")
+    visitor_key = key_of(iam_a.create_access_key(UserName="visitor")["AccessKey"])
+    visitor_sts = sts_client(srv, creds=visitor_key)
+    expect_client_error(visitor_sts.assume_role, "AccessDenied",
+                        RoleArn=role_arn("for-a", "200000000055"),
+                        RoleSessionName="v1")
+    iam_a.put_user_policy(UserName="visitor", PolicyName="assume",
+                          PolicyDocument=allow("sts:AssumeRole",
+                                               role_arn("for-a", "200000000055")))
+    visitor_sts.assume_role(RoleArn=role_arn("for-a", "200000000055"),
+                            RoleSessionName="v2")
 
 
 # ---------------------------------------------------------------- the CLI

@@ -286,6 +286,8 @@ request_from_case(struct table *t, const char *name, json_t *c,
 	tr->req.resource_display = field_string(t, c, "resource_display");
 	tr->req.is_resource_policy_required = json_is_true(json_object_get(c,
 	    "key_policy"));
+	tr->req.is_via_service = json_is_true(json_object_get(c,
+	    "via_service"));
 
 	json_array_foreach(json_object_get(c, "identity"), i, item) {
 		if ((tr->identity[i] = policy_from_json(t, name, item,
@@ -303,6 +305,7 @@ request_from_case(struct table *t, const char *name, json_t *c,
 	tr->req.session_policies = tr->session;
 	if ((v = json_object_get(c, "resource_policy")) != NULL &&
 	    (tr->req.resource_policy = policy_from_json(t, name, v,
+	    tr->req.is_resource_policy_required ? POLICY_KIND_KEY :
 	    POLICY_KIND_RESOURCE, tr)) == NULL)
 		return false;
 	if ((v = json_object_get(c, "trust_policy")) != NULL &&
