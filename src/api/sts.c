@@ -7,7 +7,8 @@
  * caller's account by delegation), with the request's context: the
  * caller's principal keys, time, source address, TLS, sts:RoleSessionName,
  * sts:ExternalId, sts:SourceIdentity, aws:RequestTag/<key>, aws:TagKeys,
- * sts:TransitiveTagKeys.  The caller's side of that decision is its own
+ * sts:TransitiveTagKeys, and the role's tags (aws:ResourceTag/<key>,
+ * iam:ResourceTag/<key>).  The caller's side of that decision is its own
  * identity side (identity policies, permissions boundary, session
  * policies): a trust policy naming the caller itself suffices within the
  * account, one naming the account delegates to the caller's policies, and
@@ -197,6 +198,28 @@ trust_context(const struct api_call *call, const json_t *in,
 	return STATUS_OK;
 }
 
+/* The role's tags, as aws:ResourceTag/<key> and iam:ResourceTag/<key>:
+ * the caller's policies may allow assuming only roles tagged for it. */
+static enum status
+trust_role_tags(const struct iam_entity_info *role,
+    struct policy_context *ctx)
+{
+	char		 key[160];
+	enum status	 st;
+
+	for (size_t i = 0; i < role->tag_count; i++) {
+		const struct tag *t = &role->tags[i];
+
+		snprintf(key, sizeof(key), "aws:ResourceTag/%s", t->key);
+		if ((st = policy_context_add(ctx, key, t->value)) != STATUS_OK)
+			return st;
+		snprintf(key, sizeof(key), "iam:ResourceTag/%s", t->key);
+		if ((st = policy_context_add(ctx, key, t->value)) != STATUS_OK)
+			return st;
+	}
+	return STATUS_OK;
+}
+
 /* An account administrator's identity side: every permission. */
 static const struct policy *const *
 administrator_policies(size_t *count)
@@ -235,7 +258,8 @@ trust_decide(struct api_call *call, const struct iam_entity_info *role,
 		goto out;
 	}
 	if ((st = trust_principal(call, &pp, &tags)) != STATUS_OK ||
-	    (st = trust_context(call, in, &pp, ctx)) != STATUS_OK)
+	    (st = trust_context(call, in, &pp, ctx)) != STATUS_OK ||
+	    (st = trust_role_tags(role, ctx)) != STATUS_OK)
 		goto out;
 	req.principal = &pp;
 	req.action = "sts:AssumeRole";

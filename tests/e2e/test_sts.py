@@ -261,6 +261,26 @@ def test_session_tags_and_session_policy(server, iam, sts):
                     PolicyArns=[{"arn": pol}])
 
 
+def test_assume_role_by_the_roles_tags(server, iam):
+    """A caller's policy may allow assuming only roles tagged for its team;
+    retagging the role changes the answer at once."""
+    dev, dev_key = make_user(iam)
+    iam.put_user_policy(UserName=dev, PolicyName="team-roles",
+                        PolicyDocument=json.dumps({
+        "Version": "2012-10-17", "Statement": [{
+            "Effect": "Allow", "Action": "sts:AssumeRole", "Resource": "*",
+            "Condition": {"StringEquals": {
+                "aws:ResourceTag/team": "payments"}}}]}))
+    name = make_role(iam, Tags=[{"Key": "team", "Value": "payments"}])
+    dev_sts = sts_client(server, creds=dev_key)
+    dev_sts.assume_role(RoleArn=role_arn(name), RoleSessionName="d1")
+    iam.tag_role(RoleName=name, Tags=[{"Key": "team", "Value": "billing"}])
+    expect_client_error(dev_sts.assume_role, "AccessDenied",
+                        RoleArn=role_arn(name), RoleSessionName="d2")
+    iam.tag_role(RoleName=name, Tags=[{"Key": "team", "Value": "payments"}])
+    dev_sts.assume_role(RoleArn=role_arn(name), RoleSessionName="d3")
+
+
 def test_role_chaining_is_limited_to_one_hour(server, iam, sts):
     first = make_role(iam)
     second = make_role(iam)
