@@ -10,6 +10,7 @@ its role's policies (narrowed by a session policy).  The account's own
 """
 
 import json
+import subprocess
 
 import pytest
 
@@ -316,3 +317,33 @@ def test_partner_reads_a_shared_secret_only_when_both_sides_allow(
             "Action": "kms:*", "Resource": "*"}]}))
     expect_client_error(reader.get_secret_value, "AccessDeniedException",
                         SecretId=arn, message="Access to KMS is not allowed")
+
+
+def test_documented_sharing_runs_as_printed(init_data_dir, make_server,
+                                            tmp_path):
+    """docs/access.md's sharing scenario, run by bash with the aws CLI."""
+    from harness import AWS_CLI, REPO
+    doc = (REPO / "docs" / "access.md").read_text()
+    after = doc.split("<!-- access-share.sh", 1)[1]
+    script = after.split("```sh\n", 1)[1].split("```", 1)[0]
+    dd = init_data_dir(account_id="123456789012")
+    srv = make_server(dd)
+    r = dd.admin("create-account", "--account-id", "444455556666")
+    assert r.returncode == 0, r.stderr
+    partner = Creds(*parse_key_lines(r.stdout))
+    creds = tmp_path / "credentials"
+    creds.write_text(dd.credentials_file.read_text() +
+                     f"\n[partner]\naws_access_key_id = {partner.access_key}\n"
+                     f"aws_secret_access_key = {partner.secret_key}\n")
+    script = script.replace("http://127.0.0.1:8080", srv.endpoint)
+    bindir = tmp_path / "bin"
+    bindir.mkdir()
+    (bindir / "aws").symlink_to(AWS_CLI)
+    env = {"PATH": f"{bindir}:/usr/bin:/bin", "HOME": str(tmp_path),
+           "LANG": "C.UTF-8", "AWS_SHARED_CREDENTIALS_FILE": str(creds),
+           "AWS_CONFIG_FILE": "/dev/null", "AWS_PAGER": "",
+           "AWS_EC2_METADATA_DISABLED": "true", "AWS_MAX_ATTEMPTS": "1"}
+    out = subprocess.run(["bash", "-euo", "pipefail", "-c", script], env=env,
+                         capture_output=True, text=True, timeout=300)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip().splitlines()[-1] == "s3cret", out.stdout
