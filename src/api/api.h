@@ -179,6 +179,22 @@ void		 api_query_respond(struct http_response *resp,
 		    const struct api_error_info *info, const char *message,
 		    const char *request_id);
 
+/* ---- condition keys from the request's parameters (request_keys.c) ---- */
+
+#define API_REQUEST_KEYS_MAX	64
+#define API_REQUEST_NUMBERS	4
+
+struct api_request_keys {
+	struct principal_tag	 keys[API_REQUEST_KEYS_MAX];	/* borrowed */
+	size_t			 count;
+	char			 numbers[API_REQUEST_NUMBERS][24];
+	size_t			 number_count;
+};
+
+/* The keys action ("secretsmanager:DeleteSecret") sets from in. */
+void		 api_request_keys(const json_t *in, const char *action,
+		    struct api_request_keys *out);
+
 /* ---- who is calling (iam_identity.c) ---- */
 
 /* The auth_key_lookup_fn of the pipeline; arg is the struct api_call.

@@ -169,6 +169,7 @@ call_authorize(void *arg, const struct core_request *req, const char *action,
 	struct secret_access_info info;
 	struct principal_tag	*resource_tags = NULL, *request_tags = NULL;
 	size_t			 request_tag_count = 0;
+	struct api_request_keys	 keys;
 	const char		*secret_id;
 	bool			 is_secret;
 	enum status		 st;
@@ -240,6 +241,13 @@ call_authorize(void *arg, const struct core_request *req, const char *action,
 		goto out;
 	ctx.request_tags = request_tags;
 	ctx.request_tag_count = request_tag_count;
+	api_request_keys(authz->in, action, &keys);
+	if (info.primary_region != NULL && keys.count < API_REQUEST_KEYS_MAX) {
+		keys.keys[keys.count].key = "secretsmanager:SecretPrimaryRegion";
+		keys.keys[keys.count++].value = info.primary_region;
+	}
+	ctx.extra_keys = keys.keys;
+	ctx.extra_key_count = keys.count;
 	st = auth_authorize(&call->auth.principal, action, resource_arn,
 	    resource_account_id, &ctx, err);
 out:

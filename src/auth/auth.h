@@ -189,6 +189,11 @@ struct auth_context {
 	/* Tags of the request: aws:RequestTag/K and aws:TagKeys. */
 	const struct principal_tag *request_tags;
 	size_t		 request_tag_count;
+	/* Further keys, added as they are (a key may repeat: several values):
+	 * the request's own (secretsmanager:Description, ...) and the
+	 * resource's (secretsmanager:SecretPrimaryRegion). */
+	const struct principal_tag *extra_keys;
+	size_t		 extra_key_count;
 	/* The resource policy is a KMS key policy, which must allow every
 	 * use of its key (directly, or by naming the account, which delegates
 	 * to identity policies); with none, nothing is allowed. */

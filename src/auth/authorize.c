@@ -147,6 +147,10 @@ context_build(struct policy_context *pc, const struct policy_principal *pp,
 		if ((st = policy_context_add(pc, "aws:TagKeys",
 		    ctx->request_tags[i].key)) != STATUS_OK)
 			return st;
+	for (size_t i = 0; i < ctx->extra_key_count; i++)
+		if ((st = policy_context_add(pc, ctx->extra_keys[i].key,
+		    ctx->extra_keys[i].value)) != STATUS_OK)
+			return st;
 	if (ctx->via_service != NULL &&
 	    (st = policy_context_add(pc, "kms:ViaService",
 	    ctx->via_service)) != STATUS_OK)

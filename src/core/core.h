@@ -362,6 +362,8 @@ struct secret_access_info {
 	struct tag	*tags;
 	size_t		 tag_count;
 	char		*policy;		/* JSON; NULL: none */
+	/* The primary's region (a replica's; a primary's own). */
+	char		*primary_region;
 };
 
 void		 secret_access_info_cleanup(struct secret_access_info *info);

@@ -193,6 +193,7 @@ secret_access_info_cleanup(struct secret_access_info *info)
 	free(info->name);
 	tags_free(info->tags, info->tag_count);
 	free(info->policy);
+	free(info->primary_region);
 	memset(info, 0, sizeof(*info));
 }
 
@@ -203,6 +204,7 @@ core_secret_access_load(const struct core_env *env, const char *arn,
 	struct store_txn	*txn = NULL;
 	struct secret_record	 secret;
 	struct secret_access_info info;
+	struct arn_parts	 primary;
 	enum status		 st;
 
 	memset(&secret, 0, sizeof(secret));
@@ -212,6 +214,15 @@ core_secret_access_load(const struct core_env *env, const char *arn,
 	if ((st = store_secret_get_by_arn(txn, arn, &secret)) != STATUS_OK)
 		goto out;
 	if ((info.name = strdup(secret.name)) == NULL) {
+		st = STATUS_NO_MEMORY;
+		goto out;
+	}
+	if (secret.primary_arn != NULL &&
+	    arn_parse(secret.primary_arn, &primary) == STATUS_OK)
+		info.primary_region = strdup(primary.region);
+	else
+		info.primary_region = strdup(secret.region);
+	if (info.primary_region == NULL) {
 		st = STATUS_NO_MEMORY;
 		goto out;
 	}

@@ -229,6 +229,64 @@ def test_administrator_key_keeps_every_permission_in_its_account(admin_sm):
     admin_sm.delete_secret(SecretId=name, ForceDeleteWithoutRecovery=True)
 
 
+def test_request_condition_keys_of_secrets_manager(server, iam, admin_sm):
+    """Conditions on the request's own parameters, as AWS sets them:
+    no deletion without recovery, only AWSCURRENT, and rotation only by
+    the approved function."""
+    prefix = unique("keys")
+    name = f"{prefix}/db"
+    make_secret(admin_sm, name)
+    admin_sm.put_secret_value(SecretId=name, SecretString="second")
+    _, _, key = user_with(
+        iam,
+        allow("secretsmanager:RestoreSecret"),
+        allow("secretsmanager:DeleteSecret",
+              condition={"Bool": {
+                  "secretsmanager:ForceDeleteWithoutRecovery": "false"},
+                  "NumericGreaterThanEquals": {
+                      "secretsmanager:RecoveryWindowInDays": "14"}}),
+        allow("secretsmanager:GetSecretValue", condition={
+            "StringEquals": {"secretsmanager:VersionStage": "AWSCURRENT"}}),
+        allow("secretsmanager:RotateSecret", condition={
+            "StringEquals": {"secretsmanager:RotationLambdaARN":
+                             "arn:aws:lambda:us-east-1:123456789012:function:approved"},
+            "Bool": {"secretsmanager:ModifyRotationRules": "true"}}))
+    sm = sm_client(server, creds=key)
+    assert sm.get_secret_value(SecretId=name,
+                               VersionStage="AWSCURRENT")["SecretString"]
+    expect_client_error(sm.get_secret_value, "AccessDeniedException",
+                        SecretId=name, VersionStage="AWSPREVIOUS")
+    # Without VersionStage the key is absent: the condition does not match.
+    expect_client_error(sm.get_secret_value, "AccessDeniedException",
+                        SecretId=name)
+    expect_client_error(sm.rotate_secret, "AccessDeniedException",
+                        SecretId=name, RotationLambdaARN=
+                        "arn:aws:lambda:us-east-1:123456789012:function:other",
+                        RotationRules={"AutomaticallyAfterDays": 30})
+    expect_client_error(sm.delete_secret, "AccessDeniedException",
+                        SecretId=name, ForceDeleteWithoutRecovery=True)
+    expect_client_error(sm.delete_secret, "AccessDeniedException",
+                        SecretId=name, RecoveryWindowInDays=7)
+    sm.delete_secret(SecretId=name, RecoveryWindowInDays=14,
+                     ForceDeleteWithoutRecovery=False)
+    sm.restore_secret(SecretId=name)
+
+
+def test_secret_primary_region_condition(server, iam, admin_sm):
+    name = unique("primary")
+    make_secret(admin_sm, name)
+    _, _, key = user_with(iam, allow(
+        "secretsmanager:DescribeSecret", condition={"StringEquals": {
+            "secretsmanager:SecretPrimaryRegion": "eu-west-1"}}))
+    expect_client_error(sm_client(server, creds=key).describe_secret,
+                        "AccessDeniedException", SecretId=name)
+    _, _, key = user_with(iam, allow(
+        "secretsmanager:DescribeSecret", condition={"StringEquals": {
+            "secretsmanager:SecretPrimaryRegion": "us-east-1"}}))
+    assert sm_client(server, creds=key).describe_secret(SecretId=name)["Name"] \
+        == name
+
+
 def test_partner_reads_a_shared_secret_only_when_both_sides_allow(
         init_data_dir, make_server):
     """Across accounts the secret's policy, the reader's own identity
