@@ -84,9 +84,8 @@ struct call_authorization {
 	const json_t	*in;
 };
 
-/* The caller's compiled identity side, from the cache or compiled now. */
-static enum status
-call_identity_policies(struct api_call *call, struct auth_policies **out,
+enum status
+api_call_identity_policies(struct api_call *call, struct auth_policies **out,
     struct error *err)
 {
 	struct iam_policy_set	 set;
@@ -184,8 +183,12 @@ call_authorize(void *arg, const char *action, const char *resource_arn,
 	ctx.now = (time_t)(call->now_ms / 1000);
 	if (call->core.kms_context != NULL)
 		ctx.via_service = call->core.kms_context->via_service;
-	if (!call->auth.principal.is_account_administrator &&
-	    (st = call_identity_policies(call, &identity, err)) != STATUS_OK)
+	/* An administrator's session policies bound it (a rotation
+	 * function's credentials); without any it needs nothing compiled. */
+	if ((!call->auth.principal.is_account_administrator ||
+	    call->identity.session_policy != NULL ||
+	    call->identity.session_policy_arn_count > 0) &&
+	    (st = api_call_identity_policies(call, &identity, err)) != STATUS_OK)
 		goto out;
 	ctx.identity = identity;
 

@@ -10,8 +10,10 @@
  * sts:TransitiveTagKeys.  Identity-based policies are not enforced yet, so
  * the caller's side of that decision is an allow-everything policy standing
  * in for them (trust_identity_policies below is the hook the engine
- * integration replaces with core_iam_identity_policies).  A role that does
- * not exist is refused exactly like one whose trust policy says no.
+ * integration replaces with core_iam_identity_policies).  A caller's
+ * session policies are enforced, though: a session may assume only the
+ * roles they allow sts:AssumeRole on.  A role that does not exist is
+ * refused exactly like one whose trust policy says no.
  *
  * Durations: AssumeRole 900..43200 seconds (3600 by default), at most the
  * role's MaxSessionDuration, at most 3600 when a role session assumes a
@@ -208,6 +210,46 @@ trust_identity_policies(size_t *count)
 	return (const struct policy *const *)&allow_all;
 }
 
+/*
+ * A caller bounded by session policies (a role session made with Policy or
+ * PolicyArns, a rotation function's credentials) may assume a role only
+ * where they allow sts:AssumeRole on it, whatever the trust policy names:
+ * the session policies decide alone, beside the stand-in identity side.
+ */
+static enum status
+trust_session_check(struct api_call *call, const struct policy_request *trust,
+    struct error *err)
+{
+	struct auth_policies	*identity = NULL;
+	struct policy_request	 req, sessions;
+	struct policy_decision	 d;
+	enum status		 st;
+
+	if (call->identity.session_policy == NULL &&
+	    call->identity.session_policy_arn_count == 0)
+		return STATUS_OK;
+	if ((st = api_call_identity_policies(call, &identity, err)) !=
+	    STATUS_OK)
+		return st;
+	memset(&sessions, 0, sizeof(sessions));
+	auth_policies_apply(identity, &sessions);
+	memset(&req, 0, sizeof(req));
+	req.principal = trust->principal;
+	req.action = trust->action;
+	req.resource = trust->resource;
+	req.context = trust->context;
+	req.identity_policies = trust->identity_policies;
+	req.identity_policy_count = trust->identity_policy_count;
+	req.session_policies = sessions.session_policies;
+	req.session_policy_count = sessions.session_policy_count;
+	st = STATUS_ACCESS_DENIED;
+	if (req.session_policy_count > 0 && policy_evaluate(&req, &d) ==
+	    STATUS_OK && d.effect == POLICY_ALLOW)
+		st = STATUS_OK;
+	auth_policies_release(identity);
+	return st;
+}
+
 static enum status
 trust_decide(struct api_call *call, const struct iam_entity_info *role,
     const json_t *in, struct error *err)
@@ -249,9 +291,12 @@ trust_decide(struct api_call *call, const struct iam_entity_info *role,
 	req.context = ctx;
 	if ((st = policy_evaluate(&req, &d)) != STATUS_OK)
 		goto out;
-	if (d.effect == POLICY_ALLOW)
+	if (d.effect != POLICY_ALLOW) {
+		st = STATUS_ACCESS_DENIED;
+		goto denied;
+	}
+	if ((st = trust_session_check(call, &req, err)) != STATUS_ACCESS_DENIED)
 		goto out;
-	st = STATUS_ACCESS_DENIED;
 denied:
 	error_set(err, st, "User: %s is not authorized to perform: "
 	    "sts:AssumeRole on resource: %s", call->identity.arn,
