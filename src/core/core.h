@@ -706,6 +706,16 @@ struct access_key_pair {
 	char	 secret_access_key[64];
 };
 
+/* Temporary credentials (sts.c): STS sessions, and rotation functions'. */
+struct sts_credentials {
+	struct access_key_pair key;		/* ASIA + 16, the secret */
+	char		*session_token;		/* malloc'd */
+	int64_t		 expires_at;
+};
+
+/* Wipes the secret and the token. */
+void		 sts_credentials_cleanup(struct sts_credentials *c);
+
 /* Create an account (random 12-digit id when account_id is NULL) with an
  * administrator access key. */
 enum status	 core_account_create(const struct core_env *env,
@@ -865,19 +875,29 @@ struct core_rotation_claim {
 	bool				 is_builtin;	/* a sesame-builtin-* name */
 	struct rotation_function_record	 function;	/* external; arn NULL
 							 * when unregistered */
-	bool				 has_key;
-	struct access_key_pair		 key;		/* external functions */
+	/* External functions: the attempt's temporary credentials, made by
+	 * core_rotation_credentials_create. */
+	bool				 has_credentials;
+	struct sts_credentials		 credentials;
 };
 
 void		 core_rotation_claim_cleanup(struct core_rotation_claim *c);
 /* Claim the rotation of a secret that is due: reuse the pending version
  * (or adopt a version holding AWSPENDING without AWSCURRENT), else start a
- * new one; make the attempt's access key for an external function (the
- * previous attempt's is deleted).  STATUS_NOT_FOUND when it is not due any
- * more or someone holds a live lease. */
+ * new one; delete the credentials of an attempt that died.
+ * STATUS_NOT_FOUND when it is not due any more or someone holds a live
+ * lease. */
 enum status	 core_rotation_claim(const struct core_env *env,
 		    const struct core_rotation_claim_input *in,
 		    struct core_rotation_claim *out, struct error *err);
+/* Mint the attempt's credentials for an external function: a session of
+ * user sesame-rotation for c's account, bounded by policy (a session
+ * policy, JSON), valid until expires_at; recorded in the rotation row (the
+ * attempt's earlier credentials are deleted) and kept in c.
+ * STATUS_NOT_FOUND when the rotation was cancelled or is not owner's. */
+enum status	 core_rotation_credentials_create(const struct core_env *env,
+		    struct core_rotation_claim *c, const char *owner,
+		    const char *policy, int64_t now_ms, int64_t expires_at);
 /* Record that step was reached (or passed) and extend the lease.
  * STATUS_NOT_FOUND when the rotation was cancelled or is not ours. */
 enum status	 core_rotation_progress(const struct core_env *env,

@@ -9,10 +9,15 @@
  * once, in one process or several; a lease whose owner died (kill -9) is
  * recognised by the runner's liveness test, or expires.
  *
- * An external function gets an access key of its own for each attempt,
- * recorded in the rotation row while the attempt lives and deleted when it
- * ends (or, after a crash, by the next claim or the sweep).  Until the
- * policy engine can scope it, the key acts for the secret's account.
+ * An external function gets temporary credentials of its own for each
+ * attempt: an STS-style session (ASIA key, session token, an expiry a few
+ * step timeouts away) of user sesame-rotation standing for the account,
+ * bounded by a session policy the runner writes (the Secrets Manager
+ * actions of a rotation on that secret).  The session is recorded in the
+ * rotation row while the attempt lives and deleted when it ends (after a
+ * crash, by the next claim; else it expires).  Long-term keys of
+ * sesame-rotation (made by earlier versions) go the same way, and by the
+ * sweep.
  *
  * Thread-safety: reentrant.
  */
@@ -23,9 +28,12 @@
 #include "common/log.h"
 #include "core/core.h"
 #include "core/core_internal.h"
+#include "core/iam_internal.h"
 
 #define KEY_ID_ALPHABET		"ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"
-#define SECRET_KEY_ALPHABET	"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
+/* Who minted a rotation session, where AssumeRole records the caller's
+ * key. */
+#define ROTATION_SESSION_SOURCE	"secretsmanager.amazonaws.com"
 
 /* The service acts on the resources of the secret's own account only. */
 static enum status
@@ -100,66 +108,28 @@ core_rotation_claim_cleanup(struct core_rotation_claim *c)
 	free(c->secret_name);
 	free(c->version_id);
 	rotation_function_record_cleanup(&c->function);
-	explicit_bzero(&c->key, sizeof(c->key));
+	sts_credentials_cleanup(&c->credentials);
 	memset(c, 0, sizeof(*c));
 }
 
-/* A key pair for one attempt, stored wrapped like every access key. */
-static enum status
-rotation_key_create(const struct core_env *env, struct store_txn *txn,
-    const char *account_id, int64_t now_ms, struct access_key_pair *out)
-{
-	struct access_key_record rec;
-	struct access_key_pair	 pair;
-	struct secret_buf	*secret = NULL;
-	char			 label[160], user_id[32], principal[96];
-	enum status		 st;
-
-	memset(&rec, 0, sizeof(rec));
-	memset(&pair, 0, sizeof(pair));
-	memcpy(pair.access_key_id, "AKIA", 4);
-	memcpy(user_id, "AIDA", 4);
-	if ((st = random_string(KEY_ID_ALPHABET, 16, pair.access_key_id + 4)) !=
-	    STATUS_OK ||
-	    (st = random_string(SECRET_KEY_ALPHABET, 40,
-	    pair.secret_access_key)) != STATUS_OK ||
-	    (st = random_string(KEY_ID_ALPHABET, 17, user_id + 4)) != STATUS_OK)
-		goto out;
-	user_id[21] = '\0';
-	if ((secret = secret_buf_from(pair.secret_access_key, 40)) == NULL) {
-		st = STATUS_NO_MEMORY;
-		goto out;
-	}
-	snprintf(label, sizeof(label), "access-key:%s", pair.access_key_id);
-	snprintf(principal, sizeof(principal), "arn:aws:iam::%s:user/%s",
-	    account_id, ROTATION_KEY_USER_NAME);
-	if ((st = keyring_wrap(env->keyring, label, secret,
-	    &rec.wrapped_secret, &rec.wrapped_secret_len)) != STATUS_OK)
-		goto out;
-	rec.access_key_id = pair.access_key_id;
-	rec.account_id = (char *)account_id;
-	rec.principal_arn = principal;
-	rec.user_name = (char *)ROTATION_KEY_USER_NAME;
-	rec.user_id = user_id;
-	rec.is_active = true;
-	rec.created_at = now_ms;
-	if ((st = store_access_key_put(txn, &rec)) != STATUS_OK)
-		goto out;
-	*out = pair;
-out:
-	free(rec.wrapped_secret);
-	secret_buf_free(secret);
-	explicit_bzero(&pair, sizeof(pair));
-	return st;
-}
-
+/* The credentials of an attempt: a session (ASIA...), or a long-term key
+ * of sesame-rotation left by an earlier version of Sesame. */
 static enum status
 key_delete(struct store_txn *txn, const char *access_key_id)
 {
-	enum status st;
+	struct iam_session_record session;
+	enum status	 st;
 
 	if (access_key_id == NULL)
 		return STATUS_OK;
+	memset(&session, 0, sizeof(session));
+	st = store_iam_session_get(txn, access_key_id, &session);
+	if (st == STATUS_OK)
+		st = store_iam_session_delete(txn, session.account_id,
+		    access_key_id);
+	iam_session_record_cleanup(&session);
+	if (st != STATUS_OK && st != STATUS_NOT_FOUND)
+		return st;
 	st = store_access_key_delete(txn, access_key_id);
 	return st == STATUS_NOT_FOUND ? STATUS_OK : st;
 }
@@ -263,17 +233,9 @@ core_rotation_claim(const struct core_env *env,
 	} else {
 		st = store_rotation_function_get(txn, row->lambda_arn,
 		    &c.function);
-		if (st == STATUS_OK) {
-			if ((st = rotation_key_create(env, txn,
-			    secret.account_id, in->now_ms, &c.key)) != STATUS_OK)
-				goto out;
-			c.has_key = true;
-			if ((st = set_text(&row->access_key_id,
-			    c.key.access_key_id)) != STATUS_OK)
-				goto out;
-		} else if (st == STATUS_NOT_FOUND) {
+		if (st == STATUS_NOT_FOUND)
 			memset(&c.function, 0, sizeof(c.function));
-		} else
+		else if (st != STATUS_OK)
 			goto out;
 	}
 	if ((st = store_rotation_put(txn, row)) != STATUS_OK)
@@ -289,6 +251,74 @@ out:
 	secret_record_cleanup(&secret);
 	version_records_free(versions, version_count);
 	core_rotation_claim_cleanup(&c);
+	return st;
+}
+
+enum status
+core_rotation_credentials_create(const struct core_env *env,
+    struct core_rotation_claim *c, const char *owner, const char *policy,
+    int64_t now_ms, int64_t expires_at)
+{
+	struct sts_credentials	 creds;
+	struct store_txn	*txn = NULL;
+	struct rotation_record	 row;
+	struct iam_session_record rec;
+	char			 arn[96], user_id[32];
+	size_t			 purged;
+	enum status		 st;
+
+	memset(&row, 0, sizeof(row));
+	memset(&rec, 0, sizeof(rec));
+	memset(&creds, 0, sizeof(creds));
+	memcpy(user_id, "AIDA", 4);
+	if ((st = random_string(KEY_ID_ALPHABET, 17, user_id + 4)) !=
+	    STATUS_OK)
+		goto out;
+	user_id[21] = '\0';
+	if ((st = store_begin(env->store, true, &txn)) != STATUS_OK)
+		goto out;
+	if ((st = store_rotation_get(txn, c->rotation.secret_id, &row)) !=
+	    STATUS_OK)
+		goto out;
+	if (!text_equal(row.pending_version_id, c->version_id) ||
+	    !text_equal(row.lease_owner, owner)) {
+		st = STATUS_NOT_FOUND;
+		goto out;
+	}
+	snprintf(arn, sizeof(arn), "arn:aws:iam::%s:user/%s", row.account_id,
+	    ROTATION_KEY_USER_NAME);
+	rec.type = (char *)IAM_TYPE_USER;
+	rec.account_id = row.account_id;
+	rec.arn = arn;
+	rec.user_id = user_id;
+	rec.user_name = (char *)ROTATION_KEY_USER_NAME;
+	rec.source_access_key_id = (char *)ROTATION_SESSION_SOURCE;
+	/* The account's own identity, narrowed by the session policy: the
+	 * policy engine holds an administrator's session to its policy. */
+	rec.is_account_administrator = true;
+	rec.policy = (char *)policy;
+	rec.created_at = now_ms;
+	rec.expires_at = expires_at;
+	if ((st = key_delete(txn, row.access_key_id)) != STATUS_OK ||
+	    (st = store_iam_session_purge(txn, now_ms - IAM_SESSION_KEEP_MS,
+	    IAM_SESSION_PURGE_BATCH, &purged)) != STATUS_OK ||
+	    (st = iam_session_mint(env, txn, &rec, &creds)) != STATUS_OK ||
+	    (st = set_text(&row.access_key_id, creds.key.access_key_id)) !=
+	    STATUS_OK ||
+	    (st = store_rotation_put(txn, &row)) != STATUS_OK)
+		goto out;
+	st = store_commit(txn);
+	txn = NULL;
+	if (st != STATUS_OK)
+		goto out;
+	sts_credentials_cleanup(&c->credentials);
+	c->credentials = creds;
+	c->has_credentials = true;
+	memset(&creds, 0, sizeof(creds));
+out:
+	store_rollback(txn);
+	rotation_record_cleanup(&row);
+	sts_credentials_cleanup(&creds);
 	return st;
 }
 

@@ -190,7 +190,7 @@ enum status	 rotation_run(const struct rotation_attempt *a);
 
 /* Invoke one step of a registered function with the rotation event
  * {SecretId, ClientRequestToken, Step, RotationToken} and the attempt's
- * access key.  STATUS_OK when the function reported success; otherwise a
+ * temporary credentials (claim->credentials).  STATUS_OK when the function reported success; otherwise a
  * status with a message fit for DescribeSecret (no output of the function:
  * that goes to the server log). */
 enum status	 rotator_function_invoke(const struct rotation_attempt *a,

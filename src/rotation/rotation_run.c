@@ -422,6 +422,117 @@ builtin_roll_back(struct run *r)
 		    r->c->rotation.secret_arn, e.message);
 }
 
+/* ---- an external function's credentials ---- */
+
+/*
+ * The full ARN of the master secret named by the secret's "masterarn"
+ * (alternating users), when it is a secret of the same account; NULL when
+ * there is none.  Anything unreadable means no master: the function then
+ * cannot read one, which fails its rotation, not this one.
+ */
+static char *
+master_arn_resolve(const struct run *r)
+{
+	struct core_request		 req;
+	struct secret_description	 d;
+	struct secret_buf		*value = NULL;
+	struct error			 e;
+	const char			*name;
+	json_t				*o = NULL;
+	char				*arn = NULL;
+
+	memset(&d, 0, sizeof(d));
+	error_clear(&e);
+	if (value_read(r, r->c->rotation.secret_arn, NULL, STAGE_CURRENT,
+	    &value, NULL, &e) != STATUS_OK)
+		goto out;
+	if ((o = json_loadb((const char *)value->data, value->len, 0,
+	    NULL)) == NULL ||
+	    (name = json_string_value(json_object_get(o, "masterarn"))) ==
+	    NULL)
+		goto out;
+	service_request(r, &req, "secretsmanager:DescribeSecret");
+	if (core_secret_describe(&req, name, &d, &e) == STATUS_OK &&
+	    strcmp(d.secret.arn, r->c->rotation.secret_arn) != 0)
+		arn = strdup(d.secret.arn);
+out:
+	secret_description_cleanup(&d);
+	json_decref(o);
+	secret_buf_free(value);
+	return arn;
+}
+
+/*
+ * The session policy of a function's credentials: what AWS's example
+ * policy for a rotation function's execution role allows (the rotation's
+ * Secrets Manager actions on the one secret, GetRandomPassword, and for
+ * alternating users GetSecretValue on the master secret), plus
+ * ListSecretVersionIds on the secret, which functions use to find
+ * AWSCURRENT.
+ */
+static enum status
+function_policy(const struct run *r, char **out)
+{
+	json_t		*statements, *o = NULL;
+	char		*master;
+	enum status	 st = STATUS_NO_MEMORY;
+
+	*out = NULL;
+	statements = json_pack("[{s:s, s:[s, s, s, s, s], s:s}, "
+	    "{s:s, s:s, s:s}]",
+	    "Effect", "Allow", "Action", "secretsmanager:DescribeSecret",
+	    "secretsmanager:GetSecretValue", "secretsmanager:PutSecretValue",
+	    "secretsmanager:UpdateSecretVersionStage",
+	    "secretsmanager:ListSecretVersionIds",
+	    "Resource", r->c->rotation.secret_arn,
+	    "Effect", "Allow", "Action", "secretsmanager:GetRandomPassword",
+	    "Resource", "*");
+	if (statements == NULL)
+		return st;
+	if ((master = master_arn_resolve(r)) != NULL) {
+		if (json_array_append_new(statements, json_pack("{s:s, s:s, "
+		    "s:s}", "Effect", "Allow", "Action",
+		    "secretsmanager:GetSecretValue", "Resource", master)) != 0) {
+			free(master);
+			json_decref(statements);
+			return st;
+		}
+		free(master);
+	}
+	if ((o = json_pack("{s:s, s:o}", "Version", "2012-10-17", "Statement",
+	    statements)) == NULL)
+		return st;
+	if ((*out = json_dumps(o, JSON_COMPACT)) != NULL)
+		st = STATUS_OK;
+	json_decref(o);
+	return st;
+}
+
+/* Credentials for this attempt, valid for its four steps at most. */
+static enum status
+function_credentials(struct run *r, int64_t timeout_s, struct error *err)
+{
+	char		*policy = NULL;
+	int64_t		 now = rotation_now_ms(r->cfg);
+	enum status	 st;
+
+	if ((st = function_policy(r, &policy)) != STATUS_OK)
+		return error_set(err, st, "%s: the rotation function's "
+		    "credentials could not be made", ROTATION_STEP_CREATE);
+	st = core_rotation_credentials_create(r->cfg->env, r->a->claim,
+	    r->a->owner, policy, now, now + 4 * (timeout_s * 1000 +
+	    LEASE_MARGIN_MS));
+	free(policy);
+	if (st == STATUS_NOT_FOUND)
+		return error_set(err, st, "%s: the rotation was cancelled",
+		    ROTATION_STEP_CREATE);
+	if (st != STATUS_OK)
+		return error_set(err, st, "%s: the rotation function's "
+		    "credentials could not be made (%s)", ROTATION_STEP_CREATE,
+		    status_name(st));
+	return STATUS_OK;
+}
+
 /* ---- one step ---- */
 
 static enum status
@@ -533,7 +644,8 @@ attempt_end(struct run *r, bool is_success, const char *step,
 		o.plan = &plan;
 	}
 	if ((st = core_rotation_finish(r->cfg->env, row->secret_id, r->a->owner,
-	    r->c->version_id, r->c->has_key ? r->c->key.access_key_id : NULL,
+	    r->c->version_id, r->c->has_credentials ?
+	    r->c->credentials.key.access_key_id : NULL,
 	    &o)) != STATUS_OK)
 		log_error("rotation of %s: cannot record the outcome (%s); the "
 		    "attempt is retried when its lease ends", row->secret_arn,
@@ -587,6 +699,11 @@ rotation_run(const struct rotation_attempt *a)
 	    STATUS_OK && has_current) {
 		r.step = ROTATION_STEP_FINISH;
 		goto finished;
+	}
+	if (r.builtin == NULL && (st = function_credentials(&r, timeout_s,
+	    &err)) != STATUS_OK) {
+		r.step = ROTATION_STEP_CREATE;
+		goto failed;
 	}
 	for (size_t i = 0; i < sizeof(steps) / sizeof(steps[0]); i++) {
 		r.step = steps[i];

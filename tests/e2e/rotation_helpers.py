@@ -200,6 +200,7 @@ def main():
         f.write(json.dumps({{"step": step, "token": token, "secret": arn,
                             "key": os.environ.get("AWS_ACCESS_KEY_ID"),
                             "secret_key": os.environ.get("AWS_SECRET_ACCESS_KEY"),
+                            "session_token": os.environ.get("AWS_SESSION_TOKEN"),
                             "endpoint": os.environ.get("AWS_ENDPOINT_URL"),
                             "region": os.environ.get("AWS_REGION"),
                             "rotation_token": event.get("RotationToken"),
@@ -386,10 +387,13 @@ def audit_events(srv, secret_arn=None, names=None):
 
 
 def rotation_keys(srv):
-    """Access keys made for rotation functions that still exist."""
+    """Credentials made for rotation functions that still exist: their
+    sessions, and long-term keys (of earlier versions)."""
     db = sqlite3.connect(f"file:{srv.data_dir.db}?mode=ro", uri=True)
     try:
         return [r[0] for r in db.execute(
+            "SELECT access_key_id FROM iam_sessions WHERE user_name = 'sesame-rotation' "
+            "UNION ALL "
             "SELECT access_key_id FROM access_keys WHERE user_name = 'sesame-rotation'")]
     finally:
         db.close()

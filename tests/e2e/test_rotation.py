@@ -43,6 +43,18 @@ def sm(srv):
     return client(srv)
 
 
+def session_client(srv, key, secret_key, session_token):
+    """A client with temporary credentials (a rotation function's)."""
+    import boto3
+    from botocore.config import Config
+    return boto3.client("secretsmanager", endpoint_url=srv.endpoint,
+                        region_name="us-east-1", aws_access_key_id=key,
+                        aws_secret_access_key=secret_key,
+                        aws_session_token=session_token,
+                        config=Config(retries={"total_max_attempts": 1,
+                                               "mode": "standard"}))
+
+
 def make_secret(sm, fn=None, password="first-password"):
     name = new_name("rot")
     arn = sm.create_secret(Name=name, SecretString=json.dumps(
@@ -286,6 +298,8 @@ def test_external_function_rotates_through_the_four_steps(srv, sm, fn):
     key = calls[0]["key"]
     assert key and key != srv.credentials().access_key
     assert not any(c["has_root_key"] for c in calls)
+    # Temporary credentials: a session key with its token.
+    assert key.startswith("ASIA") and calls[0]["session_token"]
 
     # AWSCURRENT moved to the new version, AWSPREVIOUS to the old one, and
     # AWSPENDING is gone.
@@ -301,6 +315,10 @@ def test_external_function_rotates_through_the_four_steps(srv, sm, fn):
     from harness import Creds
     with pytest.raises(ClientError) as ei:
         client(srv, creds=Creds(key, calls[0]["secret_key"])).list_secrets()
+    assert error_code(ei.value) == "UnrecognizedClientException"
+    with pytest.raises(ClientError) as ei:
+        session_client(srv, key, calls[0]["secret_key"],
+                       calls[0]["session_token"]).list_secrets()
     assert error_code(ei.value) == "UnrecognizedClientException"
 
     # Every step is an audit event.
@@ -472,6 +490,7 @@ def test_url_function_gets_the_event_and_credentials(srv, sm, fn, tmp_path):
                    "AWS_REGION": self.headers["X-Sesame-Region"],
                    "AWS_ACCESS_KEY_ID": self.headers["X-Sesame-Access-Key-Id"],
                    "AWS_SECRET_ACCESS_KEY": self.headers["X-Sesame-Secret-Access-Key"],
+                   "AWS_SESSION_TOKEN": self.headers["X-Sesame-Session-Token"],
                    "AWS_CONFIG_FILE": "/dev/null",
                    "AWS_SHARED_CREDENTIALS_FILE": "/dev/null",
                    "PATH": "/usr/bin:/bin"}
