@@ -848,6 +848,21 @@ void		 core_service_request_init(struct core_request *req,
 		    const struct core_env *env, const char *account_id,
 		    const char *region, const char *action, int64_t now_ms);
 
+/* When the rotation of a window [window_at, window_end_at) starts: a
+ * moment inside it drawn from the secret's ARN and the window's start, so
+ * it differs between secrets and stays put across restarts and processes
+ * (AWS rotates "at a random time within the rotation window").  The last
+ * ROTATION_WINDOW_TAIL_MS of the window are left for the rotation to
+ * run.  window_at when the window is shorter than that. */
+#define ROTATION_WINDOW_TAIL_MS		(15LL * 60 * 1000)
+int64_t		 core_rotation_start_at(const char *secret_arn,
+		    int64_t window_at, int64_t window_end_at);
+/* Is the rotation of row due at now_ms?  A rotation in progress when its
+ * next attempt is (retry_at), else when its window's start moment has
+ * come (core_rotation_start_at). */
+bool		 core_rotation_is_due(const struct rotation_record *row,
+		    int64_t now_ms);
+
 /* Is a lease held by owner until until still good at now_ms? */
 typedef bool (*core_lease_live_fn)(const char *owner, int64_t until,
     int64_t now_ms);

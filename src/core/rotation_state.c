@@ -25,6 +25,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <openssl/sha.h>
+
 #include "common/log.h"
 #include "core/core.h"
 #include "core/core_internal.h"
@@ -81,6 +83,43 @@ static bool
 text_equal(const char *a, const char *b)
 {
 	return a != NULL && b != NULL && strcmp(a, b) == 0;
+}
+
+int64_t
+core_rotation_start_at(const char *secret_arn, int64_t window_at,
+    int64_t window_end_at)
+{
+	unsigned char	 digest[SHA256_DIGEST_LENGTH];
+	char		*text = NULL;
+	uint64_t	 draw = 0;
+	int64_t		 span_seconds;
+	int		 len;
+
+	span_seconds = (window_end_at - window_at - ROTATION_WINDOW_TAIL_MS) /
+	    1000;
+	if (secret_arn == NULL || window_at <= 0 || span_seconds <= 0)
+		return window_at;
+	/* A hash, not randomness: the same secret and window always give
+	 * the same moment, so a restart does not draw again. */
+	if ((len = asprintf(&text, "%s:%lld", secret_arn,
+	    (long long)window_at)) < 0)
+		return window_at;
+	SHA256((const unsigned char *)text, (size_t)len, digest);
+	free(text);
+	for (size_t i = 0; i < sizeof(draw); i++)
+		draw = draw << 8 | digest[i];
+	return window_at + (int64_t)(draw % (uint64_t)span_seconds) * 1000;
+}
+
+bool
+core_rotation_is_due(const struct rotation_record *row, int64_t now_ms)
+{
+	/* A pending rotation waits for its retry, even in an open window. */
+	if (row->pending_version_id != NULL)
+		return row->retry_at <= now_ms;
+	return row->is_enabled && row->next_window_at != 0 &&
+	    core_rotation_start_at(row->secret_arn, row->next_window_at,
+	    row->next_window_end_at) <= now_ms;
 }
 
 enum status
@@ -160,7 +199,6 @@ core_rotation_claim(const struct core_env *env,
 	size_t			 version_count = 0;
 	const char		*token, *name;
 	char			 uuid[37], rotation_token[37];
-	bool			 is_due;
 	enum status		 st;
 
 	memset(&c, 0, sizeof(c));
@@ -169,11 +207,8 @@ core_rotation_claim(const struct core_env *env,
 		goto out;
 	if ((st = store_rotation_get(txn, in->secret_id, row)) != STATUS_OK)
 		goto out;
-	/* A pending rotation waits for its retry, even in an open window. */
-	is_due = row->pending_version_id != NULL ?
-	    row->retry_at <= in->now_ms : row->is_enabled &&
-	    row->next_window_at != 0 && row->next_window_at <= in->now_ms;
-	if (!is_due || row->secret_deleted_at != 0 ||
+	if (!core_rotation_is_due(row, in->now_ms) ||
+	    row->secret_deleted_at != 0 ||
 	    (row->lease_owner != NULL &&
 	    strcmp(row->lease_owner, in->owner) != 0 &&
 	    in->lease_is_live(row->lease_owner, row->lease_until,

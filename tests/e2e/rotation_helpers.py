@@ -404,6 +404,19 @@ def admin_rotation_status(srv, *args):
     return r
 
 
+def rotates_at(srv, secret_id):
+    """The moment (epoch seconds) inside its next window at which the
+    secret's rotation starts, as `admin rotation-status` shows it."""
+    out = admin_rotation_status(srv, "--secret-id", secret_id)
+    assert out.returncode == 0, out.stderr
+    for line in out.stdout.splitlines():
+        if line.strip().startswith("rotates at:"):
+            text = line.split(":", 1)[1].strip()
+            return datetime.datetime.strptime(text, "%Y-%m-%dT%H:%M:%SZ").replace(
+                tzinfo=datetime.timezone.utc).timestamp()
+    raise AssertionError(f"no 'rotates at' in {out.stdout!r}")
+
+
 def next_midnight(server_time):
     day = int(server_time // DAY)
     return (day + 1) * DAY
