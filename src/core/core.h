@@ -136,6 +136,10 @@ struct secret_put_input {
 	struct secret_value_input value;
 	const char *const	*stages;	/* NULL: AWSCURRENT */
 	size_t			 stage_count;
+	/* PutSecretValue's RotationToken (NULL: none): when given, it must be
+	 * the token of the rotation attempt of this secret that is running
+	 * now, else STATUS_ACCESS_DENIED. */
+	const char		*rotation_token;
 };
 
 enum status	 core_secret_put_value(struct core_request *req,

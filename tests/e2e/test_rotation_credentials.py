@@ -199,3 +199,117 @@ def test_alternating_users_function_may_read_its_master_secret(srv, tmp_path):
     denied(seen["get_other"], "secretsmanager:GetSecretValue")
     assert json.loads(sm.get_secret_value(SecretId=master_name)["SecretString"])[
         "password"] == "master-password"
+
+
+# --------------------------------------------------------------------------
+# PutSecretValue's RotationToken
+# --------------------------------------------------------------------------
+
+TOKEN_FUNCTION = '''\
+#!/usr/bin/python3
+"""Stores the pending version with the event's RotationToken, as AWS's
+cross-account templates do, after trying a made-up one.  Debian's boto3
+predates RotationToken: a hook adds it to the request before signing."""
+import json
+import os
+import sys
+import uuid
+
+import boto3
+from botocore.exceptions import ClientError
+
+RECORD = {record!r}
+
+
+def main():
+    event = json.load(sys.stdin)
+    arn, token, step = event["SecretId"], event["ClientRequestToken"], event["Step"]
+    sm = boto3.client("secretsmanager", endpoint_url=os.environ["AWS_ENDPOINT_URL"],
+                      region_name=os.environ["AWS_REGION"])
+    rotation_token = [None]
+
+    def add_token(request, **kwargs):
+        if rotation_token[0] is not None:
+            body = json.loads(request.data)
+            body["RotationToken"] = rotation_token[0]
+            request.data = json.dumps(body).encode()
+    sm.meta.events.register("before-sign.secretsmanager.PutSecretValue", add_token)
+    if step == "createSecret":
+        record = {{"rotation_token": event["RotationToken"]}}
+        rotation_token[0] = str(uuid.uuid4())
+        try:
+            sm.put_secret_value(SecretId=arn, ClientRequestToken=token,
+                                SecretString="from a made-up token",
+                                VersionStages=["AWSPENDING"])
+            record["made_up"] = "allowed"
+        except ClientError as e:
+            record["made_up"] = [e.response["Error"]["Code"], e.response["Error"]["Message"]]
+        rotation_token[0] = event["RotationToken"]
+        sm.put_secret_value(SecretId=arn, ClientRequestToken=token,
+                            SecretString="rotated with its token",
+                            VersionStages=["AWSPENDING"])
+        with open(RECORD, "w") as f:
+            json.dump(record, f)
+    elif step == "finishSecret":
+        versions = sm.list_secret_version_ids(SecretId=arn)["Versions"]
+        current = [v["VersionId"] for v in versions if "AWSCURRENT" in v["VersionStages"]][0]
+        if current != token:
+            sm.update_secret_version_stage(SecretId=arn, VersionStage="AWSCURRENT",
+                                           MoveToVersionId=token,
+                                           RemoveFromVersionId=current)
+
+
+main()
+'''
+
+MSG_BAD_ROTATION_TOKEN = ("The rotation token isn't valid for this secret: no rotation "
+                          "of it with this token is in progress.")
+
+
+def test_put_secret_value_checks_the_rotation_token(srv, tmp_path):
+    from rotation_helpers import raw
+    record = tmp_path / "token.json"
+    path = tmp_path / "rotate_with_token.py"
+    path.write_text(TOKEN_FUNCTION.format(record=str(record)))
+    path.chmod(0o755)
+    fn_arn = function_arn(f"token-{uuid.uuid4().hex[:8]}")
+    r = srv.data_dir.admin("function", "register", "--arn", fn_arn, "--command", str(path))
+    assert r.returncode == 0, r.stderr
+    sm = client(srv)
+    name = new_name("token")
+    sm.create_secret(Name=name, SecretString="first")
+    token = new_token()
+    sm.rotate_secret(SecretId=name, ClientRequestToken=token, RotationLambdaARN=fn_arn)
+    d = wait_outcome(srv, name)
+    assert d["SesameRotationStatus"] == "Succeeded", d
+    # The running attempt's token was accepted, a made-up one refused.
+    assert sm.get_secret_value(SecretId=name)["SecretString"] == "rotated with its token"
+    seen = json.loads(record.read_text())
+    assert seen["made_up"] == ["AccessDeniedException", MSG_BAD_ROTATION_TOKEN]
+    assert "from a made-up token" not in json.dumps(stages(sm, name))
+
+    # Once the attempt ended, its token is good for nothing.
+    r = raw(srv, "PutSecretValue", {"SecretId": name, "SecretString": "late",
+                                    "ClientRequestToken": new_token(),
+                                    "RotationToken": seen["rotation_token"]})
+    assert (r.status, r.error_type, r.message) == (
+        400, "AccessDeniedException", MSG_BAD_ROTATION_TOKEN)
+    # Nor on a secret that is not rotating; the token never shows up in
+    # the answer.
+    other = new_name("token-other")
+    sm.create_secret(Name=other, SecretString="x")
+    r = raw(srv, "PutSecretValue", {"SecretId": other, "SecretString": "y",
+                                    "ClientRequestToken": new_token(),
+                                    "RotationToken": seen["rotation_token"]})
+    assert r.error_type == "AccessDeniedException"
+    assert seen["rotation_token"] not in r.message
+    # A malformed token is the model's ValidationException.
+    r = raw(srv, "PutSecretValue", {"SecretId": other, "SecretString": "y",
+                                    "ClientRequestToken": new_token(),
+                                    "RotationToken": "short"})
+    assert r.error_type == "ValidationException"
+    assert sm.get_secret_value(SecretId=name)["SecretString"] == "rotated with its token"
+    assert sm.get_secret_value(SecretId=other)["SecretString"] == "x"
+    # Without a RotationToken nothing changes.
+    sm.put_secret_value(SecretId=other, SecretString="z")
+    assert sm.get_secret_value(SecretId=other)["SecretString"] == "z"
