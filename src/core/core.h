@@ -787,10 +787,12 @@ typedef enum status (*core_rotation_plan_fn)(void *arg,
     const struct core_rotation_rules *rules, int64_t last_rotated_at,
     int64_t now_ms, struct core_rotation_plan *out, struct error *err);
 /* Can lambda_arn rotate secret (rotation_preflight)?  Runs outside any
- * transaction; may read secrets through req (as the caller). */
+ * transaction; may read secrets through req (as the caller).
+ * rotate_immediately false: no rotation starts now, so the check may try
+ * the function (its testSecret step). */
 typedef enum status (*core_rotation_preflight_fn)(void *arg,
     struct core_request *req, const struct secret_record *secret,
-    const char *lambda_arn, struct error *err);
+    const char *lambda_arn, bool rotate_immediately, struct error *err);
 
 struct core_rotate_input {
 	const char			*secret_id;
@@ -917,6 +919,16 @@ enum status	 core_rotation_claim(const struct core_env *env,
 enum status	 core_rotation_credentials_create(const struct core_env *env,
 		    struct core_rotation_claim *c, const char *owner,
 		    const char *policy, int64_t now_ms, int64_t expires_at);
+/* Credentials like those of an attempt, for RotateSecret's test of a
+ * function (RotateImmediately false), bound to no rotation row: the
+ * caller deletes them with core_rotation_credentials_delete (they expire
+ * at expires_at anyway). */
+enum status	 core_rotation_test_credentials_create(
+		    const struct core_env *env, const char *account_id,
+		    const char *policy, int64_t now_ms, int64_t expires_at,
+		    struct sts_credentials *out);
+enum status	 core_rotation_credentials_delete(const struct core_env *env,
+		    const char *access_key_id);
 /* Record that step was reached (or passed) and extend the lease.
  * STATUS_NOT_FOUND when the rotation was cancelled or is not ours. */
 enum status	 core_rotation_progress(const struct core_env *env,

@@ -289,41 +289,27 @@ out:
 	return st;
 }
 
-enum status
-core_rotation_credentials_create(const struct core_env *env,
-    struct core_rotation_claim *c, const char *owner, const char *policy,
-    int64_t now_ms, int64_t expires_at)
+/* Mint a session of user sesame-rotation for account_id inside txn. */
+static enum status
+rotation_session_mint(const struct core_env *env, struct store_txn *txn,
+    const char *account_id, const char *policy, int64_t now_ms,
+    int64_t expires_at, struct sts_credentials *out)
 {
-	struct sts_credentials	 creds;
-	struct store_txn	*txn = NULL;
-	struct rotation_record	 row;
 	struct iam_session_record rec;
 	char			 arn[96], user_id[32];
 	size_t			 purged;
 	enum status		 st;
 
-	memset(&row, 0, sizeof(row));
 	memset(&rec, 0, sizeof(rec));
-	memset(&creds, 0, sizeof(creds));
 	memcpy(user_id, "AIDA", 4);
 	if ((st = random_string(KEY_ID_ALPHABET, 17, user_id + 4)) !=
 	    STATUS_OK)
-		goto out;
+		return st;
 	user_id[21] = '\0';
-	if ((st = store_begin(env->store, true, &txn)) != STATUS_OK)
-		goto out;
-	if ((st = store_rotation_get(txn, c->rotation.secret_id, &row)) !=
-	    STATUS_OK)
-		goto out;
-	if (!text_equal(row.pending_version_id, c->version_id) ||
-	    !text_equal(row.lease_owner, owner)) {
-		st = STATUS_NOT_FOUND;
-		goto out;
-	}
-	snprintf(arn, sizeof(arn), "arn:aws:iam::%s:user/%s", row.account_id,
+	snprintf(arn, sizeof(arn), "arn:aws:iam::%s:user/%s", account_id,
 	    ROTATION_KEY_USER_NAME);
 	rec.type = (char *)IAM_TYPE_USER;
-	rec.account_id = row.account_id;
+	rec.account_id = (char *)account_id;
 	rec.arn = arn;
 	rec.user_id = user_id;
 	rec.user_name = (char *)ROTATION_KEY_USER_NAME;
@@ -334,10 +320,37 @@ core_rotation_credentials_create(const struct core_env *env,
 	rec.policy = (char *)policy;
 	rec.created_at = now_ms;
 	rec.expires_at = expires_at;
+	if ((st = store_iam_session_purge(txn, now_ms - IAM_SESSION_KEEP_MS,
+	    IAM_SESSION_PURGE_BATCH, &purged)) != STATUS_OK)
+		return st;
+	return iam_session_mint(env, txn, &rec, out);
+}
+
+enum status
+core_rotation_credentials_create(const struct core_env *env,
+    struct core_rotation_claim *c, const char *owner, const char *policy,
+    int64_t now_ms, int64_t expires_at)
+{
+	struct sts_credentials	 creds;
+	struct store_txn	*txn = NULL;
+	struct rotation_record	 row;
+	enum status		 st;
+
+	memset(&row, 0, sizeof(row));
+	memset(&creds, 0, sizeof(creds));
+	if ((st = store_begin(env->store, true, &txn)) != STATUS_OK)
+		goto out;
+	if ((st = store_rotation_get(txn, c->rotation.secret_id, &row)) !=
+	    STATUS_OK)
+		goto out;
+	if (!text_equal(row.pending_version_id, c->version_id) ||
+	    !text_equal(row.lease_owner, owner)) {
+		st = STATUS_NOT_FOUND;
+		goto out;
+	}
 	if ((st = key_delete(txn, row.access_key_id)) != STATUS_OK ||
-	    (st = store_iam_session_purge(txn, now_ms - IAM_SESSION_KEEP_MS,
-	    IAM_SESSION_PURGE_BATCH, &purged)) != STATUS_OK ||
-	    (st = iam_session_mint(env, txn, &rec, &creds)) != STATUS_OK ||
+	    (st = rotation_session_mint(env, txn, row.account_id, policy,
+	    now_ms, expires_at, &creds)) != STATUS_OK ||
 	    (st = set_text(&row.access_key_id, creds.key.access_key_id)) !=
 	    STATUS_OK ||
 	    (st = store_rotation_put(txn, &row)) != STATUS_OK)
@@ -354,6 +367,44 @@ out:
 	store_rollback(txn);
 	rotation_record_cleanup(&row);
 	sts_credentials_cleanup(&creds);
+	return st;
+}
+
+enum status
+core_rotation_test_credentials_create(const struct core_env *env,
+    const char *account_id, const char *policy, int64_t now_ms,
+    int64_t expires_at, struct sts_credentials *out)
+{
+	struct store_txn	*txn = NULL;
+	enum status		 st;
+
+	if ((st = store_begin(env->store, true, &txn)) != STATUS_OK)
+		return st;
+	if ((st = rotation_session_mint(env, txn, account_id, policy, now_ms,
+	    expires_at, out)) == STATUS_OK) {
+		st = store_commit(txn);
+		txn = NULL;
+		if (st != STATUS_OK)
+			sts_credentials_cleanup(out);
+	}
+	store_rollback(txn);
+	return st;
+}
+
+enum status
+core_rotation_credentials_delete(const struct core_env *env,
+    const char *access_key_id)
+{
+	struct store_txn	*txn = NULL;
+	enum status		 st;
+
+	if ((st = store_begin(env->store, true, &txn)) != STATUS_OK)
+		return st;
+	if ((st = key_delete(txn, access_key_id)) == STATUS_OK) {
+		st = store_commit(txn);
+		txn = NULL;
+	}
+	store_rollback(txn);
 	return st;
 }
 

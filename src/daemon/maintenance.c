@@ -288,6 +288,8 @@ maintenance_start(const struct api_env *env, const struct config *cfg,
 		return STATUS_INTERNAL;
 	}
 	core_rotation_wake_set(rotation_ring, m);
+	rotation_function_test_config_set(rotation_scheduler_config(
+	    m->rotation));
 	log_debug("rotation: functions call back at %s", m->endpoint_url);
 	*out = m;
 	return STATUS_OK;
@@ -300,6 +302,8 @@ maintenance_stop(struct maintenance *m)
 		return;
 	core_rotation_wake_set(NULL, NULL);
 	atomic_store(&m->stop_requested, true);
+	/* A function test under way sees the stop, ends, and lets go. */
+	rotation_function_test_config_set(NULL);
 	pthread_mutex_lock(&m->lock);
 	m->is_stopping = true;
 	pthread_cond_signal(&m->wake);

@@ -25,6 +25,7 @@
  * Thread-safety: one attempt runs on one thread; rotation_preflight is
  * reentrant.
  */
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -762,6 +763,161 @@ out:
 	return st;
 }
 
+/* ---- RotateSecret's test of a function (RotateImmediately false) ---- */
+
+static pthread_rwlock_t		 test_config_lock = PTHREAD_RWLOCK_INITIALIZER;
+static const struct rotation_config *test_config;	/* test_config_lock */
+
+void
+rotation_function_test_config_set(const struct rotation_config *cfg)
+{
+	pthread_rwlock_wrlock(&test_config_lock);
+	test_config = cfg;
+	pthread_rwlock_unlock(&test_config_lock);
+}
+
+/* Take AWSPENDING off the test's version (it keeps no label, so it is
+ * deprecated like any version without one). */
+static void
+test_version_unstage(const struct run *r)
+{
+	struct core_request		 req;
+	struct secret_stage_input	 sin;
+	struct secret_delete_output	 out;
+	struct error			 e;
+
+	memset(&out, 0, sizeof(out));
+	memset(&sin, 0, sizeof(sin));
+	error_clear(&e);
+	sin.secret_id = r->c->rotation.secret_arn;
+	sin.version_stage = STAGE_PENDING;
+	sin.remove_from_version_id = r->c->version_id;
+	service_request(r, &req, "secretsmanager:UpdateSecretVersionStage");
+	if (core_secret_update_stage(&req, &sin, &out, &e) != STATUS_OK)
+		log_error("rotation of %s: AWSPENDING stays on the test version "
+		    "%s: %s", r->c->rotation.secret_arn, r->c->version_id,
+		    e.message);
+	secret_delete_output_cleanup(&out);
+}
+
+/* The test itself, with the configuration held. */
+static enum status
+function_test_run(const struct rotation_config *cfg,
+    const struct secret_record *secret,
+    const struct rotation_function_record *fn, struct error *err)
+{
+	struct rotation_attempt		 a;
+	struct core_rotation_claim	 c;
+	struct run			 r;
+	struct core_request		 req;
+	struct secret_value_output	 v;
+	struct secret_put_input		 pin;
+	struct secret_write_output	 w;
+	struct error			 e;
+	const char			*stages[] = { STAGE_PENDING };
+	char				 token[37], rotation_token[37];
+	char				*policy = NULL;
+	int64_t				 timeout_s, now;
+	bool				 is_staged = false;
+	enum status			 st;
+
+	memset(&c, 0, sizeof(c));
+	memset(&r, 0, sizeof(r));
+	memset(&v, 0, sizeof(v));
+	memset(&w, 0, sizeof(w));
+	error_clear(&e);
+	if ((st = core_uuid(token)) != STATUS_OK ||
+	    (st = core_uuid(rotation_token)) != STATUS_OK)
+		return st;
+	/* What an attempt would see, without a rotation row or a lease. */
+	c.rotation.secret_id = secret->id;
+	c.rotation.secret_arn = secret->arn;
+	c.rotation.account_id = secret->account_id;
+	c.rotation.region = secret->region;
+	c.rotation.lambda_arn = fn->arn;
+	c.rotation.rotation_token = rotation_token;
+	c.version_id = token;
+	a.cfg = cfg;
+	a.claim = &c;
+	a.owner = NULL;
+	r.a = &a;
+	r.cfg = cfg;
+	r.c = &c;
+	timeout_s = fn->timeout_seconds > 0 ? fn->timeout_seconds :
+	    cfg->function_timeout_seconds;
+
+	service_request(&r, &req, "secretsmanager:GetSecretValue");
+	if (core_secret_get_value(&req, secret->arn, NULL, STAGE_CURRENT, &v,
+	    &e) != STATUS_OK) {
+		st = error_set(err, STATUS_INVALID_REQUEST, "Secrets Manager "
+		    "can't rotate this secret: it has no AWSCURRENT value to "
+		    "test the rotation function with.");
+		goto out;
+	}
+	memset(&pin, 0, sizeof(pin));
+	pin.secret_id = secret->arn;
+	pin.client_request_token = token;
+	pin.value.is_present = true;
+	pin.value.is_binary = v.version.is_binary;
+	pin.value.value = v.value;
+	pin.stages = stages;
+	pin.stage_count = 1;
+	service_request(&r, &req, "secretsmanager:PutSecretValue");
+	if ((st = core_secret_put_value(&req, &pin, &w, &e)) != STATUS_OK) {
+		st = error_set(err, STATUS_INVALID_REQUEST, "Secrets Manager "
+		    "can't rotate this secret: the version to test the "
+		    "rotation function with could not be stored (%s).",
+		    e.message);
+		goto out;
+	}
+	is_staged = true;
+	if ((st = function_policy(&r, &policy)) != STATUS_OK)
+		goto out;
+	now = rotation_now_ms(cfg);
+	if ((st = core_rotation_test_credentials_create(cfg->env,
+	    secret->account_id, policy, now, now + timeout_s * 1000 +
+	    LEASE_MARGIN_MS, &c.credentials)) != STATUS_OK)
+		goto out;
+	c.has_credentials = true;
+	log_info("rotation of %s: testing %s (testSecret on version %s)",
+	    secret->arn, fn->arn, token);
+	error_clear(&e);
+	if (rotator_function_invoke(&a, fn, ROTATION_STEP_TEST, &e) !=
+	    STATUS_OK) {
+		st = error_set(err, STATUS_INVALID_REQUEST, "Secrets Manager "
+		    "can't rotate this secret: the rotation function failed "
+		    "its test (%s).", e.message);
+		goto out;
+	}
+	st = STATUS_OK;
+out:
+	if (is_staged)
+		test_version_unstage(&r);
+	if (c.has_credentials && core_rotation_credentials_delete(cfg->env,
+	    c.credentials.key.access_key_id) != STATUS_OK)
+		log_error("rotation of %s: the test's credentials %s could not "
+		    "be deleted; they expire on their own", secret->arn,
+		    c.credentials.key.access_key_id);
+	sts_credentials_cleanup(&c.credentials);
+	secret_value_output_cleanup(&v);
+	secret_write_output_cleanup(&w);
+	free(policy);
+	return st;
+}
+
+static enum status
+rotation_function_test(const struct secret_record *secret,
+    const struct rotation_function_record *fn, struct error *err)
+{
+	enum status st = STATUS_OK;
+
+	pthread_rwlock_rdlock(&test_config_lock);
+	if (test_config != NULL)
+		st = function_test_run(test_config, secret, fn, err);
+	pthread_rwlock_unlock(&test_config_lock);
+	return st;
+}
+
 /* ---- RotateSecret's pre-flight check ---- */
 
 static enum status
@@ -822,7 +978,7 @@ out:
 enum status
 rotation_preflight(void *arg, struct core_request *req,
     const struct secret_record *secret, const char *lambda_arn,
-    struct error *err)
+    bool rotate_immediately, struct error *err)
 {
 	struct rotation_function_record	 fn;
 	struct db_credentials		 current, master;
@@ -890,7 +1046,8 @@ rotation_preflight(void *arg, struct core_request *req,
 		    "unusable.", lambda_arn, fn.kind);
 		goto out;
 	}
-	st = STATUS_OK;
+	st = rotate_immediately ? STATUS_OK : rotation_function_test(secret,
+	    &fn, err);
 out:
 	rotation_function_record_cleanup(&fn);
 	db_credentials_cleanup(&current);

@@ -111,6 +111,12 @@ rotation_scheduler_new(const struct rotation_config *cfg,
 	return STATUS_OK;
 }
 
+const struct rotation_config *
+rotation_scheduler_config(const struct rotation_scheduler *s)
+{
+	return &s->cfg;
+}
+
 void
 rotation_scheduler_free(struct rotation_scheduler *s)
 {

@@ -87,6 +87,7 @@ def test_secret_never_configured_has_no_rotation_members(srv, sm):
 
 def test_rotate_secret_configures_schedule_without_rotating(srv, sm, fn):
     name, arn = make_secret(sm, fn)
+    current = version_with(sm, name, "AWSCURRENT")
     r = sm.rotate_secret(SecretId=name, RotationLambdaARN=fn.arn,
                          RotationRules={"AutomaticallyAfterDays": 7},
                          RotateImmediately=False)
@@ -111,8 +112,64 @@ def test_rotate_secret_configures_schedule_without_rotating(srv, sm, fn):
     listed_raw = raw(srv, "ListSecrets", {"Filters": [{"Key": "name", "Values": [name]}]}).json
     entry = [e for e in listed_raw["SecretList"] if e["ARN"] == arn][0]
     assert entry["NextRotationDate"] == (day + 8) * DAY - 1
-    # Nothing ran.
-    assert fn.calls(arn) == []
+    # Nothing rotated: the function only ran its test.
+    assert [c["step"] for c in fn.calls(arn)] == ["testSecret"]
+    assert version_with(sm, name, "AWSCURRENT") == current
+
+
+def test_rotate_immediately_false_tests_the_function_on_a_pending_copy(srv, sm, fn):
+    """As AWS does: the function's testSecret step runs on an AWSPENDING
+    version (a copy of AWSCURRENT) that is taken away afterwards."""
+    name, arn = make_secret(sm, fn)
+    current = version_with(sm, name, "AWSCURRENT")
+    before = sm.get_secret_value(SecretId=name)["SecretString"]
+    r = sm.rotate_secret(SecretId=name, RotationLambdaARN=fn.arn, RotateImmediately=False,
+                         RotationRules={"AutomaticallyAfterDays": 30})
+    assert "VersionId" not in r
+    calls = fn.calls(arn)
+    assert [c["step"] for c in calls] == ["testSecret"]
+    test_version = calls[0]["token"]
+    assert test_version != current
+    # The function read the copy as AWSPENDING (it checks the password it
+    # holds), with temporary credentials of its own, gone now.
+    assert calls[0]["key"].startswith("ASIA") and calls[0]["session_token"]
+    assert calls[0]["key"] not in rotation_keys(srv)
+    assert calls[0]["rotation_token"] and len(calls[0]["rotation_token"]) >= 36
+    # Afterwards: AWSCURRENT as it was, no AWSPENDING anywhere, nothing
+    # in progress; the copy keeps no label.
+    assert stages(sm, name) == {current: ["AWSCURRENT"]}
+    assert sm.get_secret_value(SecretId=name)["SecretString"] == before
+    d = describe_raw(srv, name)
+    assert d["RotationEnabled"] is True and "SesameRotationStatus" not in d
+    # A rotation can start at once.
+    token = new_token()
+    sm.rotate_secret(SecretId=name, ClientRequestToken=token)
+    assert wait_outcome(srv, name)["SesameRotationStatus"] == "Succeeded"
+    assert version_with(sm, name, "AWSCURRENT") == token
+
+
+def test_rotate_immediately_false_refuses_a_function_that_fails_its_test(srv, sm, fn):
+    fn.control({"fail": {"testSecret": 1}})
+    try:
+        name, arn = make_secret(sm, fn)
+        current = version_with(sm, name, "AWSCURRENT")
+        msg = expect("InvalidRequestException", sm.rotate_secret, SecretId=name,
+                     RotationLambdaARN=fn.arn, RotateImmediately=False,
+                     RotationRules={"AutomaticallyAfterDays": 30})
+        assert msg.startswith("Secrets Manager can't rotate this secret: the rotation "
+                              "function failed its test (testSecret: ")
+        assert "exit status 3" in msg
+        # Nothing was configured and nothing is left pending.
+        assert "RotationEnabled" not in sm.describe_secret(SecretId=name)
+        assert stages(sm, name) == {current: ["AWSCURRENT"]}
+        assert not any(c["key"] in rotation_keys(srv) for c in fn.calls(arn))
+        # Fixed, it is accepted.
+        sm.rotate_secret(SecretId=name, RotationLambdaARN=fn.arn, RotateImmediately=False,
+                         RotationRules={"AutomaticallyAfterDays": 30})
+        assert sm.describe_secret(SecretId=name)["RotationEnabled"] is True
+        assert [c["step"] for c in fn.calls(arn)] == ["testSecret", "testSecret"]
+    finally:
+        fn.control({})
 
 
 def test_schedule_expression_and_duration_are_described(srv, sm, fn):
@@ -431,7 +488,8 @@ def test_removed_function_cannot_be_invoked(srv, sm, tmp_path):
     # The pre-flight check sees it first.
     expect("AccessDeniedException", sm.rotate_secret, SecretId=name, ClientRequestToken=token,
            message=MSG_CANNOT_INVOKE)
-    assert other.calls(arn) == []
+    # Only the test RotateImmediately=False ran while it was registered.
+    assert [c["step"] for c in other.calls(arn)] == ["testSecret"]
 
 
 def test_function_registry_commands(srv, tmp_path):
