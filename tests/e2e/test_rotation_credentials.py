@@ -67,6 +67,9 @@ def main():
             probe(results, "put_master", sm.put_secret_value, SecretId=MASTER,
                   SecretString="overwritten by a rotation function")
         probe(results, "iam_create_user", iam.create_user, UserName="from-rotation")
+        probe(results, "iam_create_key", iam.create_access_key)
+        kms = boto3.client("kms", endpoint_url=endpoint, region_name=region)
+        probe(results, "kms_create_key", kms.create_key)
         probe(results, "caller", sts.get_caller_identity)
         probe(results, "session_token", sts.get_session_token)
         if ROLE:
@@ -162,6 +165,8 @@ def test_function_cannot_reach_beyond_its_secret(srv, tmp_path):
     denied(seen["delete_own"], "secretsmanager:DeleteSecret")
     denied(seen["policy_own"], "secretsmanager:PutResourcePolicy")
     denied(seen["iam_create_user"], "iam:CreateUser", code="AccessDenied")
+    denied(seen["iam_create_key"], "iam:CreateAccessKey", code="AccessDenied")
+    denied(seen["kms_create_key"], "kms:CreateKey")
     assert seen["get_own"] == "allowed"
     assert seen["describe_own"] == "allowed"
     assert seen["random"] == "allowed"
