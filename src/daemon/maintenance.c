@@ -274,6 +274,7 @@ maintenance_start(const struct api_env *env, const struct config *cfg,
 	rcfg.clock_offset_ms = env->clock_offset_ms;
 	rcfg.retry_seconds = cfg->rotation_retry_seconds;
 	rcfg.function_timeout_seconds = cfg->rotation_function_timeout_seconds;
+	rcfg.function_tests_max = (int64_t)config_http_threads(cfg) - 1;
 	rcfg.on_event = on_rotation_event;
 	rcfg.on_event_arg = (void *)env;
 	rcfg.should_stop = rotation_should_stop;

@@ -169,6 +169,10 @@ struct rotation_config {
 	int64_t			 clock_offset_ms;	/* tests only */
 	int64_t			 retry_seconds;		/* after a failed attempt */
 	int64_t			 function_timeout_seconds;	/* default */
+	/* RotateSecret's function tests at once (each holds an HTTP thread
+	 * while the function calls back on another): at most the server's
+	 * HTTP threads less one; 0: one. */
+	int64_t			 function_tests_max;
 	rotation_event_fn	 on_event;		/* may be NULL */
 	void			*on_event_arg;
 	/* Polled between steps and while a function runs. */

@@ -767,6 +767,8 @@ out:
 
 static pthread_rwlock_t		 test_config_lock = PTHREAD_RWLOCK_INITIALIZER;
 static const struct rotation_config *test_config;	/* test_config_lock */
+static pthread_mutex_t		 test_count_lock = PTHREAD_MUTEX_INITIALIZER;
+static int64_t			 test_count;		/* test_count_lock */
 
 void
 rotation_function_test_config_set(const struct rotation_config *cfg)
@@ -905,6 +907,36 @@ out:
 	return st;
 }
 
+/*
+ * A test holds the HTTP thread of its RotateSecret while the function
+ * calls the API back on another: with every thread but one taken by
+ * tests, one more would leave the functions nobody to answer them, so it
+ * is refused rather than left to time out.
+ */
+static bool
+test_slot_take(const struct rotation_config *cfg)
+{
+	int64_t	 max = cfg->function_tests_max > 0 ? cfg->function_tests_max :
+		    1;
+	bool	 is_taken = false;
+
+	pthread_mutex_lock(&test_count_lock);
+	if (test_count < max) {
+		test_count++;
+		is_taken = true;
+	}
+	pthread_mutex_unlock(&test_count_lock);
+	return is_taken;
+}
+
+static void
+test_slot_release(void)
+{
+	pthread_mutex_lock(&test_count_lock);
+	test_count--;
+	pthread_mutex_unlock(&test_count_lock);
+}
+
 static enum status
 rotation_function_test(const struct secret_record *secret,
     const struct rotation_function_record *fn, struct error *err)
@@ -912,8 +944,17 @@ rotation_function_test(const struct secret_record *secret,
 	enum status st = STATUS_OK;
 
 	pthread_rwlock_rdlock(&test_config_lock);
-	if (test_config != NULL)
-		st = function_test_run(test_config, secret, fn, err);
+	if (test_config == NULL)
+		goto out;
+	if (!test_slot_take(test_config)) {
+		st = error_set(err, STATUS_INVALID_REQUEST, "Secrets Manager "
+		    "can't test the rotation function now: other RotateSecret "
+		    "requests are testing theirs. Try again.");
+		goto out;
+	}
+	st = function_test_run(test_config, secret, fn, err);
+	test_slot_release();
+out:
 	pthread_rwlock_unlock(&test_config_lock);
 	return st;
 }

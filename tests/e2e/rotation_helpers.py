@@ -43,10 +43,12 @@ def function_arn(name, account=ACCOUNT, region=REGION):
 # servers
 # --------------------------------------------------------------------------
 
-def rotation_args(interval=1, retry=3600, timeout=60, offset=0):
+def rotation_args(interval=1, retry=3600, timeout=60, offset=0, threads=None):
     args = ["--rotation-interval-seconds", str(interval),
             "--rotation-retry-seconds", str(retry),
             "--rotation-function-timeout-seconds", str(timeout)]
+    if threads is not None:
+        args += ["--threads", str(threads)]
     if offset:
         args += ["--test-clock-offset-seconds", str(int(offset))]
     return args

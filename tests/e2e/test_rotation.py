@@ -172,6 +172,54 @@ def test_rotate_immediately_false_refuses_a_function_that_fails_its_test(srv, sm
         fn.control({})
 
 
+SLOW_TEST_FUNCTION = """#!/bin/sh
+# testSecret takes a while; every other step does nothing.
+cat >/dev/null
+[ "$SESAME_ROTATION_STEP" = testSecret ] && sleep 4
+exit 0
+"""
+
+
+def test_function_tests_leave_an_http_thread_for_the_functions(tmp_path):
+    """With two HTTP threads, one RotateSecret may test its function at a
+    time; a second one at once is refused, not left hanging."""
+    import concurrent.futures
+    srv = rotation_server(tmp_path / "server", threads=2)
+    try:
+        path = tmp_path / "slow.sh"
+        path.write_text(SLOW_TEST_FUNCTION)
+        path.chmod(0o755)
+        arn = function_arn(f"slow-{uuid.uuid4().hex[:6]}")
+        r = srv.data_dir.admin("function", "register", "--arn", arn, "--command", str(path))
+        assert r.returncode == 0, r.stderr
+        sm = client(srv)
+        names = [make_secret(sm)[0] for _ in range(2)]
+
+        def configure(name):
+            try:
+                client(srv).rotate_secret(SecretId=name, RotationLambdaARN=arn,
+                                          RotateImmediately=False,
+                                          RotationRules={"AutomaticallyAfterDays": 9})
+                return "ok"
+            except ClientError as e:
+                return (error_code(e), error_message(e))
+
+        with concurrent.futures.ThreadPoolExecutor(2) as pool:
+            first = pool.submit(configure, names[0])
+            import time
+            time.sleep(1.5)
+            second = pool.submit(configure, names[1])
+            results = [first.result(timeout=60), second.result(timeout=60)]
+        assert results[0] == "ok"
+        assert results[1] == ("InvalidRequestException",
+                              "Secrets Manager can't test the rotation function now: other "
+                              "RotateSecret requests are testing theirs. Try again.")
+        # Once the first is done, the second goes through.
+        assert configure(names[1]) == "ok"
+    finally:
+        stop(srv)
+
+
 def test_schedule_expression_and_duration_are_described(srv, sm, fn):
     name, _ = make_secret(sm, fn)
     sm.rotate_secret(SecretId=name, RotationLambdaARN=fn.arn, RotateImmediately=False,
