@@ -929,6 +929,12 @@ enum status	 core_rotation_test_credentials_create(
 		    struct sts_credentials *out);
 enum status	 core_rotation_credentials_delete(const struct core_env *env,
 		    const char *access_key_id);
+/* Mark version_id as RotateSecret's test version while the test runs, so
+ * a claim in this process does not take its AWSPENDING for a rotation to
+ * adopt (core_rotation_test_end unmarks it).  STATUS_LIMIT_EXCEEDED when
+ * too many tests run at once. */
+enum status	 core_rotation_test_begin(const char *version_id);
+void		 core_rotation_test_end(const char *version_id);
 /* Record that step was reached (or passed) and extend the lease.
  * STATUS_NOT_FOUND when the rotation was cancelled or is not ours. */
 enum status	 core_rotation_progress(const struct core_env *env,

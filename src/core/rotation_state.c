@@ -21,6 +21,7 @@
  *
  * Thread-safety: reentrant.
  */
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -120,6 +121,54 @@ core_rotation_is_due(const struct rotation_record *row, int64_t now_ms)
 	return row->is_enabled && row->next_window_at != 0 &&
 	    core_rotation_start_at(row->secret_arn, row->next_window_at,
 	    row->next_window_end_at) <= now_ms;
+}
+
+/* ---- versions under a function test (RotateImmediately false) ---- */
+
+#define TESTS_MAX	256	/* at most threads - 1 tests run at once */
+
+static pthread_mutex_t	 testing_lock = PTHREAD_MUTEX_INITIALIZER;
+static char		 testing[TESTS_MAX][65];	/* testing_lock */
+
+enum status
+core_rotation_test_begin(const char *version_id)
+{
+	enum status st = STATUS_LIMIT_EXCEEDED;
+
+	if (strlen(version_id) >= sizeof(testing[0]))
+		return STATUS_INVALID_PARAMETER;
+	pthread_mutex_lock(&testing_lock);
+	for (size_t i = 0; i < TESTS_MAX; i++)
+		if (testing[i][0] == '\0') {
+			memcpy(testing[i], version_id, strlen(version_id) + 1);
+			st = STATUS_OK;
+			break;
+		}
+	pthread_mutex_unlock(&testing_lock);
+	return st;
+}
+
+void
+core_rotation_test_end(const char *version_id)
+{
+	pthread_mutex_lock(&testing_lock);
+	for (size_t i = 0; i < TESTS_MAX; i++)
+		if (strcmp(testing[i], version_id) == 0)
+			testing[i][0] = '\0';
+	pthread_mutex_unlock(&testing_lock);
+}
+
+static bool
+is_under_test(const char *version_id)
+{
+	bool	 is_found = false;
+
+	pthread_mutex_lock(&testing_lock);
+	for (size_t i = 0; i < TESTS_MAX && !is_found; i++)
+		is_found = testing[i][0] != '\0' &&
+		    strcmp(testing[i], version_id) == 0;
+	pthread_mutex_unlock(&testing_lock);
+	return is_found;
 }
 
 enum status
@@ -224,8 +273,14 @@ core_rotation_claim(const struct core_env *env,
 
 	/* The rotation in progress, a version left pending, or a new one. */
 	if ((token = row->pending_version_id) == NULL) {
-		if ((token = pending_version_id(versions, version_count)) ==
-		    NULL) {
+		token = pending_version_id(versions, version_count);
+		/* RotateSecret's test of the function, not a rotation: wait
+		 * until it has taken its AWSPENDING away. */
+		if (token != NULL && is_under_test(token)) {
+			st = STATUS_NOT_FOUND;
+			goto out;
+		}
+		if (token == NULL) {
 			if ((st = core_uuid(uuid)) != STATUS_OK)
 				goto out;
 			token = uuid;

@@ -820,7 +820,7 @@ function_test_run(const struct rotation_config *cfg,
 	char				 token[37], rotation_token[37];
 	char				*policy = NULL;
 	int64_t				 timeout_s, now;
-	bool				 is_staged = false;
+	bool				 is_staged = false, is_marked = false;
 	enum status			 st;
 
 	memset(&c, 0, sizeof(c));
@@ -856,6 +856,13 @@ function_test_run(const struct rotation_config *cfg,
 		    "test the rotation function with.");
 		goto out;
 	}
+	if ((st = core_rotation_test_begin(token)) != STATUS_OK) {
+		st = error_set(err, STATUS_INVALID_REQUEST, "Secrets Manager "
+		    "can't test the rotation function now: other RotateSecret "
+		    "requests are testing theirs. Try again.");
+		goto out;
+	}
+	is_marked = true;
 	memset(&pin, 0, sizeof(pin));
 	pin.secret_id = secret->arn;
 	pin.client_request_token = token;
@@ -895,6 +902,8 @@ function_test_run(const struct rotation_config *cfg,
 out:
 	if (is_staged)
 		test_version_unstage(&r);
+	if (is_marked)
+		core_rotation_test_end(token);
 	if (c.has_credentials && core_rotation_credentials_delete(cfg->env,
 	    c.credentials.key.access_key_id) != STATUS_OK)
 		log_error("rotation of %s: the test's credentials %s could not "
