@@ -9,11 +9,13 @@
  * AWS_ENDPOINT_URL_SECRETSMANAGER, AWS_REGION, and the attempt's own
  * temporary credentials AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY /
  * AWS_SESSION_TOKEN, scoped to the secret), never the server's (no root
- * key).  The secret and the token travel in locked, wiped buffers.  Exit status 0 is success.  Its output is kept (the last bytes) for
- * the server log; DescribeSecret only says how it failed.
+ * key).  The secret and the token travel in locked, wiped buffers.  Exit
+ * status 0 is success.  Its output is kept (the last bytes) for the server
+ * log; DescribeSecret only says how it failed.
  *
  * A function registered as a URL gets the event as an HTTP POST body, with
- * the same credentials in X-Sesame-* headers; a 2xx answer is success.
+ * the same credentials in X-Sesame-* headers (X-Sesame-Session-Token for
+ * the token); a 2xx answer is success.
  * Only http:// URLs on loopback addresses are accepted, so the credentials
  * never cross a network in clear text.
  *

@@ -7,9 +7,9 @@
  * the secret and the window, core_rotation_start_at, so secrets that share
  * a schedule do not all rotate at once).  A window that opened while the
  * server was down is still due when it starts: the rotation runs late
- * rather than never.  For AutomaticallyAfterDays and rate(N days), a value written
- * since the last rotation (PutSecretValue, UpdateSecret) counts as one, as
- * on AWS: the window moves instead.
+ * rather than never.  For AutomaticallyAfterDays and rate(N days), a value
+ * written since the last rotation (PutSecretValue, UpdateSecret) counts as
+ * one, as on AWS: the window moves instead.
  *
  * Each attempt is claimed in the store with a lease naming this process
  * (host:pid:nonce), renewed at every step, so one secret never has two
