@@ -205,9 +205,10 @@ enum status	 api_credentials_lookup(void *arg, const char *access_key_id,
 		    struct principal *principal, struct secret_buf **secret);
 void		 api_call_identity_cleanup(struct api_call *call);
 /* The caller's compiled identity side (identity policies, boundary,
- * session policies) from the cache or compiled now; release with
- * auth_policies_release.  Not for account administrators, who have
- * none. */
+ * session policies), from the cache or compiled now (dispatch.c); a new
+ * reference for the caller to release.  STATUS_ACCESS_DENIED when the
+ * caller's user or role is gone.  An account administrator has only its
+ * session policies, if any. */
 enum status	 api_call_identity_policies(struct api_call *call,
 		    struct auth_policies **out, struct error *err);
 

@@ -197,7 +197,11 @@ call_authorize(void *arg, const struct core_request *req, const char *action,
 		ctx.is_key_policy = true;
 		ctx.resource_policy = req->key_policy;
 	}
-	if (!call->auth.principal.is_account_administrator &&
+	/* An administrator's session policies bound it (a rotation
+	 * function's credentials); without any it needs nothing compiled. */
+	if ((!call->auth.principal.is_account_administrator ||
+	    call->identity.session_policy != NULL ||
+	    call->identity.session_policy_arn_count > 0) &&
 	    (st = api_call_identity_policies(call, &identity, err)) != STATUS_OK)
 		goto out;
 	ctx.identity = identity;

@@ -224,6 +224,7 @@ op_put_secret_value(struct api_call *call, json_t *in, json_t **out,
 		goto out;
 	pin.secret_id = api_string(in, "SecretId");
 	pin.client_request_token = api_string(in, "ClientRequestToken");
+	pin.rotation_token = api_string(in, "RotationToken");
 	if ((stages = json_object_get(in, "VersionStages")) != NULL &&
 	    json_is_array(stages)) {
 		size_t	 i;

@@ -13,7 +13,9 @@
  * policies): a trust policy naming the caller itself suffices within the
  * account, one naming the account delegates to the caller's policies, and
  * across accounts both must allow.  An account administrator holds every
- * permission of its account, so the trust policy alone decides for it.
+ * permission of its account, so the trust policy alone decides for it,
+ * within its session policies when it has any (a rotation function's
+ * credentials).
  * A role that does not exist is refused exactly like one whose trust
  * policy says no.
  *
@@ -229,6 +231,46 @@ administrator_policies(size_t *count)
 	return (const struct policy *const *)&allow_all;
 }
 
+/*
+ * A caller bounded by session policies (a role session made with Policy or
+ * PolicyArns, a rotation function's credentials) may assume a role only
+ * where they allow sts:AssumeRole on it, whatever the trust policy names
+ * (even the caller's own ARN, which the engine would let past them).
+ */
+static enum status
+trust_session_check(struct api_call *call, const struct policy_request *trust,
+    struct error *err)
+{
+	struct auth_policies	*identity = NULL;
+	struct policy_request	 req, sessions;
+	struct policy_decision	 d;
+	enum status		 st;
+
+	if (call->identity.session_policy == NULL &&
+	    call->identity.session_policy_arn_count == 0)
+		return STATUS_OK;
+	if ((st = api_call_identity_policies(call, &identity, err)) !=
+	    STATUS_OK)
+		return st;
+	memset(&sessions, 0, sizeof(sessions));
+	auth_policies_apply(identity, &sessions);
+	memset(&req, 0, sizeof(req));
+	req.principal = trust->principal;
+	req.action = trust->action;
+	req.resource = trust->resource;
+	req.context = trust->context;
+	req.identity_policies = trust->identity_policies;
+	req.identity_policy_count = trust->identity_policy_count;
+	req.session_policies = sessions.session_policies;
+	req.session_policy_count = sessions.session_policy_count;
+	st = STATUS_ACCESS_DENIED;
+	if (req.session_policy_count > 0 && policy_evaluate(&req, &d) ==
+	    STATUS_OK && d.effect == POLICY_ALLOW)
+		st = STATUS_OK;
+	auth_policies_release(identity);
+	return st;
+}
+
 static enum status
 trust_decide(struct api_call *call, const struct iam_entity_info *role,
     const json_t *in, struct error *err)
@@ -280,9 +322,12 @@ trust_decide(struct api_call *call, const struct iam_entity_info *role,
 	req.context = ctx;
 	if ((st = policy_evaluate(&req, &d)) != STATUS_OK)
 		goto out;
-	if (d.effect == POLICY_ALLOW)
+	if (d.effect != POLICY_ALLOW) {
+		st = STATUS_ACCESS_DENIED;
+		goto denied;
+	}
+	if ((st = trust_session_check(call, &req, err)) != STATUS_ACCESS_DENIED)
 		goto out;
-	st = STATUS_ACCESS_DENIED;
 denied:
 	error_set(err, st, "User: %s is not authorized to perform: "
 	    "sts:AssumeRole on resource: %s", call->identity.arn,

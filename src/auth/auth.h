@@ -174,8 +174,9 @@ struct auth_context {
 	bool		 is_secure_transport;
 	time_t		 now;
 
-	/* The caller's compiled identity side; NULL for administrators.  A
-	 * non-administrator without one is denied. */
+	/* The caller's compiled identity side; NULL for administrators
+	 * without session policies (for one with, only its session policies
+	 * are read).  A non-administrator without one is denied. */
 	const struct auth_policies *identity;
 	/* The resource's policy as stored (JSON); NULL: none. */
 	const char	*resource_policy;

@@ -8,7 +8,9 @@
  * policy allows, within the boundary and session policies; across accounts
  * both sides must allow.  An account administrator key is the account's
  * root user: every permission in its own account, and in another only
- * what that account's resource policy grants.
+ * what that account's resource policy grants.  A session of it that
+ * carries session policies (the credentials of a rotation function) holds
+ * only what those allow, whatever names the root user.
  *
  * KMS key policies are resource policies that must allow: a kms: action
  * on a key (made directly or by Secrets Manager on the caller's behalf,
@@ -198,8 +200,7 @@ auth_authorize(const struct principal *principal, const char *action,
 		    principal->user_name : NULL;
 		if (pp.type == POLICY_PRINCIPAL_ASSUMED_ROLE)
 			pp.role_arn = principal->role_arn;
-	} else
-		identity = NULL;
+	}
 	if (principal->tag_count > 0) {
 		if ((tags = calloc(principal->tag_count, sizeof(*tags))) ==
 		    NULL) {
@@ -240,8 +241,16 @@ auth_authorize(const struct principal *principal, const char *action,
 	req.resource = authorize_is_any_resource(resource) ? "*" : resource;
 	req.resource_account_id = resource_account_id;
 	req.resource_display = ctx->resource_display;
-	if (identity != NULL)
+	if (identity != NULL) {
 		auth_policies_apply(identity, &req);
+		/* The root user has no identity policies or boundary; a
+		 * session of it is bounded by its session policies alone. */
+		if (pp.type == POLICY_PRINCIPAL_ROOT) {
+			req.identity_policies = NULL;
+			req.identity_policy_count = 0;
+			req.permissions_boundary = NULL;
+		}
+	}
 	req.resource_policy = resource_policy != NULL ?
 	    auth_document_policy(resource_policy) : NULL;
 	req.is_resource_policy_required = ctx->is_key_policy;

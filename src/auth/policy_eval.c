@@ -20,7 +20,9 @@
  * ARN) delegates to that account's identity policies: it grants nothing
  * by itself to anyone but the root user.  Naming a role (or "*") grants to
  * a session within its session policies and boundary; naming the session
- * itself, or a user, is not limited by them.
+ * itself, or a user, is not limited by them.  The root user with session
+ * policies (a session of the account's own key) is limited by them
+ * whatever names it.
  *
  * Never allocates; reads the policies and the context only.  Thread-safe.
  */
@@ -357,7 +359,12 @@ policy_evaluate(const struct policy_request *req, struct policy_decision *out)
 		return STATUS_OK;
 	}
 
-	if (res == PRINCIPAL_MATCH_EXACT) {
+	/* A session of the root user (the account's own key with a session
+	 * policy) has no ARN of its own that a policy could name: whatever
+	 * names the root user reaches the session through the root user,
+	 * within the session policies. */
+	if (res == PRINCIPAL_MATCH_EXACT &&
+	    (p->type != POLICY_PRINCIPAL_ROOT || session_ok)) {
 		/* Granted to the principal itself. */
 		decide(out, POLICY_ALLOW, POLICY_SOURCE_RESOURCE,
 		    resource.allow_policy, resource.allow_statement);

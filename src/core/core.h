@@ -144,6 +144,10 @@ struct secret_put_input {
 	struct secret_value_input value;
 	const char *const	*stages;	/* NULL: AWSCURRENT */
 	size_t			 stage_count;
+	/* PutSecretValue's RotationToken (NULL: none): when given, it must be
+	 * the token of the rotation attempt of this secret that is running
+	 * now, else STATUS_ACCESS_DENIED. */
+	const char		*rotation_token;
 };
 
 enum status	 core_secret_put_value(struct core_request *req,
@@ -721,6 +725,16 @@ struct access_key_pair {
 	char	 secret_access_key[64];
 };
 
+/* Temporary credentials (sts.c): STS sessions, and rotation functions'. */
+struct sts_credentials {
+	struct access_key_pair key;		/* ASIA + 16, the secret */
+	char		*session_token;		/* malloc'd */
+	int64_t		 expires_at;
+};
+
+/* Wipes the secret and the token. */
+void		 sts_credentials_cleanup(struct sts_credentials *c);
+
 /* Create an account (random 12-digit id when account_id is NULL) with an
  * administrator access key. */
 enum status	 core_account_create(const struct core_env *env,
@@ -788,10 +802,12 @@ typedef enum status (*core_rotation_plan_fn)(void *arg,
     const struct core_rotation_rules *rules, int64_t last_rotated_at,
     int64_t now_ms, struct core_rotation_plan *out, struct error *err);
 /* Can lambda_arn rotate secret (rotation_preflight)?  Runs outside any
- * transaction; may read secrets through req (as the caller). */
+ * transaction; may read secrets through req (as the caller).
+ * rotate_immediately false: no rotation starts now, so the check may try
+ * the function (its testSecret step). */
 typedef enum status (*core_rotation_preflight_fn)(void *arg,
     struct core_request *req, const struct secret_record *secret,
-    const char *lambda_arn, struct error *err);
+    const char *lambda_arn, bool rotate_immediately, struct error *err);
 
 struct core_rotate_input {
 	const char			*secret_id;
@@ -853,6 +869,21 @@ void		 core_service_request_init(struct core_request *req,
 		    const struct core_env *env, const char *account_id,
 		    const char *region, const char *action, int64_t now_ms);
 
+/* When the rotation of a window [window_at, window_end_at) starts: a
+ * moment inside it drawn from the secret's ARN and the window's start, so
+ * it differs between secrets and stays put across restarts and processes
+ * (AWS rotates "at a random time within the rotation window").  The last
+ * ROTATION_WINDOW_TAIL_MS of the window are left for the rotation to
+ * run.  window_at when the window is shorter than that. */
+#define ROTATION_WINDOW_TAIL_MS		(15LL * 60 * 1000)
+int64_t		 core_rotation_start_at(const char *secret_arn,
+		    int64_t window_at, int64_t window_end_at);
+/* Is the rotation of row due at now_ms?  A rotation in progress when its
+ * next attempt is (retry_at), else when its window's start moment has
+ * come (core_rotation_start_at). */
+bool		 core_rotation_is_due(const struct rotation_record *row,
+		    int64_t now_ms);
+
 /* Is a lease held by owner until until still good at now_ms? */
 typedef bool (*core_lease_live_fn)(const char *owner, int64_t until,
     int64_t now_ms);
@@ -880,19 +911,45 @@ struct core_rotation_claim {
 	bool				 is_builtin;	/* a sesame-builtin-* name */
 	struct rotation_function_record	 function;	/* external; arn NULL
 							 * when unregistered */
-	bool				 has_key;
-	struct access_key_pair		 key;		/* external functions */
+	/* External functions: the attempt's temporary credentials, made by
+	 * core_rotation_credentials_create. */
+	bool				 has_credentials;
+	struct sts_credentials		 credentials;
 };
 
 void		 core_rotation_claim_cleanup(struct core_rotation_claim *c);
 /* Claim the rotation of a secret that is due: reuse the pending version
  * (or adopt a version holding AWSPENDING without AWSCURRENT), else start a
- * new one; make the attempt's access key for an external function (the
- * previous attempt's is deleted).  STATUS_NOT_FOUND when it is not due any
- * more or someone holds a live lease. */
+ * new one; delete the credentials of an attempt that died.
+ * STATUS_NOT_FOUND when it is not due any more or someone holds a live
+ * lease. */
 enum status	 core_rotation_claim(const struct core_env *env,
 		    const struct core_rotation_claim_input *in,
 		    struct core_rotation_claim *out, struct error *err);
+/* Mint the attempt's credentials for an external function: a session of
+ * user sesame-rotation for c's account, bounded by policy (a session
+ * policy, JSON), valid until expires_at; recorded in the rotation row (the
+ * attempt's earlier credentials are deleted) and kept in c.
+ * STATUS_NOT_FOUND when the rotation was cancelled or is not owner's. */
+enum status	 core_rotation_credentials_create(const struct core_env *env,
+		    struct core_rotation_claim *c, const char *owner,
+		    const char *policy, int64_t now_ms, int64_t expires_at);
+/* Credentials like those of an attempt, for RotateSecret's test of a
+ * function (RotateImmediately false), bound to no rotation row: the
+ * caller deletes them with core_rotation_credentials_delete (they expire
+ * at expires_at anyway). */
+enum status	 core_rotation_test_credentials_create(
+		    const struct core_env *env, const char *account_id,
+		    const char *policy, int64_t now_ms, int64_t expires_at,
+		    struct sts_credentials *out);
+enum status	 core_rotation_credentials_delete(const struct core_env *env,
+		    const char *access_key_id);
+/* Mark version_id as RotateSecret's test version while the test runs, so
+ * a claim in this process does not take its AWSPENDING for a rotation to
+ * adopt (core_rotation_test_end unmarks it).  STATUS_LIMIT_EXCEEDED when
+ * too many tests run at once. */
+enum status	 core_rotation_test_begin(const char *version_id);
+void		 core_rotation_test_end(const char *version_id);
 /* Record that step was reached (or passed) and extend the lease.
  * STATUS_NOT_FOUND when the rotation was cancelled or is not ours. */
 enum status	 core_rotation_progress(const struct core_env *env,

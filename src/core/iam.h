@@ -395,14 +395,7 @@ enum status	 iam_commit(struct store_txn *txn);
 
 /* ---- STS (sts.c) ---- */
 
-struct sts_credentials {
-	struct access_key_pair key;		/* ASIA + 16, the secret */
-	char		*session_token;		/* malloc'd */
-	int64_t		 expires_at;
-};
-
-/* Wipes the secret and the token. */
-void		 sts_credentials_cleanup(struct sts_credentials *c);
+/* struct sts_credentials and sts_credentials_cleanup: core.h. */
 
 /* The role AssumeRole names, loaded from the role's account, with its
  * tags; req->action authorised on its ARN for the caller's identity (the

@@ -18,6 +18,14 @@
  * explicit_bzero *out after use. */
 enum status	 iam_key_pair_new(const char *prefix,
 		    struct access_key_pair *out, struct secret_buf **secret);
+/* Mint a session inside txn (a write transaction): rec describes whom it
+ * stands for (type, account, arn, user id, ..., policy, created_at,
+ * expires_at); its key id, wrapped secret and token hash are made here
+ * (rec is left as given).  On STATUS_OK, *out holds the credentials
+ * (sts_credentials_cleanup). */
+enum status	 iam_session_mint(const struct core_env *env,
+		    struct store_txn *txn, const struct iam_session_record *rec,
+		    struct sts_credentials *out);
 /* The last path segment of an ARN (a policy's or role's name). */
 const char	*iam_arn_name(const char *arn);
 /* Does the path inside an ARN of this type ("policy") start with prefix

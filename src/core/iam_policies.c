@@ -916,8 +916,14 @@ core_iam_identity_policies(const struct core_env *env,
 
 	memset(&set, 0, sizeof(set));
 	memset(&e, 0, sizeof(e));
-	if (caller->is_account_administrator)
-		goto done;
+	if (caller->is_account_administrator) {
+		/* No entity, no identity policies: its session policies only. */
+		if (caller->session_policy_arn_count == 0)
+			goto done;
+		if ((st = store_begin(env->store, false, &txn)) != STATUS_OK)
+			goto out;
+		goto session;
+	}
 	if (caller->role_name != NULL) {
 		kind = IAM_KIND_ROLE;
 		name = caller->role_name;
@@ -951,6 +957,7 @@ core_iam_identity_policies(const struct core_env *env,
 	    (st = managed_document(txn, e.permissions_boundary,
 	    &set.permissions_boundary)) != STATUS_OK)
 		goto out;
+session:
 	if (caller->session_policy_arn_count > 0) {
 		if ((set.session_documents = calloc(
 		    caller->session_policy_arn_count,

@@ -273,7 +273,8 @@ core_secret_rotate(struct core_request *req, const struct core_rotate_input *in,
 	txn = NULL;
 
 	if (in->preflight != NULL && (st = in->preflight(in->hook_arg, req,
-	    &rs.secret, rs.lambda_arn, err)) != STATUS_OK)
+	    &rs.secret, rs.lambda_arn, in->rotate_immediately, err)) !=
+	    STATUS_OK)
 		goto out;
 
 	/* Everything again, under the write lock, then store it. */

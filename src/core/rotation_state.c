@@ -9,23 +9,34 @@
  * once, in one process or several; a lease whose owner died (kill -9) is
  * recognised by the runner's liveness test, or expires.
  *
- * An external function gets an access key of its own for each attempt,
- * recorded in the rotation row while the attempt lives and deleted when it
- * ends (or, after a crash, by the next claim or the sweep).  Until the
- * policy engine can scope it, the key acts for the secret's account.
+ * An external function gets temporary credentials of its own for each
+ * attempt: an STS-style session (ASIA key, session token, an expiry a few
+ * step timeouts away) of user sesame-rotation standing for the account,
+ * bounded by a session policy the runner writes (the Secrets Manager
+ * actions of a rotation on that secret).  The session is recorded in the
+ * rotation row while the attempt lives and deleted when it ends (after a
+ * crash, by the next claim; else it expires).  Long-term keys of
+ * sesame-rotation (made by earlier versions) go the same way, and by the
+ * sweep.
  *
  * Thread-safety: reentrant.
  */
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include <openssl/sha.h>
+
 #include "common/log.h"
 #include "core/core.h"
 #include "core/core_internal.h"
+#include "core/iam_internal.h"
 
 #define KEY_ID_ALPHABET		"ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"
-#define SECRET_KEY_ALPHABET	"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
+/* Who minted a rotation session, where AssumeRole records the caller's
+ * key. */
+#define ROTATION_SESSION_SOURCE	"secretsmanager.amazonaws.com"
 
 /* The service acts on the resources of the secret's own account only. */
 static enum status
@@ -76,6 +87,91 @@ text_equal(const char *a, const char *b)
 	return a != NULL && b != NULL && strcmp(a, b) == 0;
 }
 
+int64_t
+core_rotation_start_at(const char *secret_arn, int64_t window_at,
+    int64_t window_end_at)
+{
+	unsigned char	 digest[SHA256_DIGEST_LENGTH];
+	char		*text = NULL;
+	uint64_t	 draw = 0;
+	int64_t		 span_seconds;
+	int		 len;
+
+	span_seconds = (window_end_at - window_at - ROTATION_WINDOW_TAIL_MS) /
+	    1000;
+	if (secret_arn == NULL || window_at <= 0 || span_seconds <= 0)
+		return window_at;
+	/* A hash, not randomness: the same secret and window always give
+	 * the same moment, so a restart does not draw again. */
+	if ((len = asprintf(&text, "%s:%lld", secret_arn,
+	    (long long)window_at)) < 0)
+		return window_at;
+	SHA256((const unsigned char *)text, (size_t)len, digest);
+	free(text);
+	for (size_t i = 0; i < sizeof(draw); i++)
+		draw = draw << 8 | digest[i];
+	return window_at + (int64_t)(draw % (uint64_t)span_seconds) * 1000;
+}
+
+bool
+core_rotation_is_due(const struct rotation_record *row, int64_t now_ms)
+{
+	/* A pending rotation waits for its retry, even in an open window. */
+	if (row->pending_version_id != NULL)
+		return row->retry_at <= now_ms;
+	return row->is_enabled && row->next_window_at != 0 &&
+	    core_rotation_start_at(row->secret_arn, row->next_window_at,
+	    row->next_window_end_at) <= now_ms;
+}
+
+/* ---- versions under a function test (RotateImmediately false) ---- */
+
+#define TESTS_MAX	256	/* at most threads - 1 tests run at once */
+
+static pthread_mutex_t	 testing_lock = PTHREAD_MUTEX_INITIALIZER;
+static char		 testing[TESTS_MAX][65];	/* testing_lock */
+
+enum status
+core_rotation_test_begin(const char *version_id)
+{
+	enum status st = STATUS_LIMIT_EXCEEDED;
+
+	if (strlen(version_id) >= sizeof(testing[0]))
+		return STATUS_INVALID_PARAMETER;
+	pthread_mutex_lock(&testing_lock);
+	for (size_t i = 0; i < TESTS_MAX; i++)
+		if (testing[i][0] == '\0') {
+			memcpy(testing[i], version_id, strlen(version_id) + 1);
+			st = STATUS_OK;
+			break;
+		}
+	pthread_mutex_unlock(&testing_lock);
+	return st;
+}
+
+void
+core_rotation_test_end(const char *version_id)
+{
+	pthread_mutex_lock(&testing_lock);
+	for (size_t i = 0; i < TESTS_MAX; i++)
+		if (strcmp(testing[i], version_id) == 0)
+			testing[i][0] = '\0';
+	pthread_mutex_unlock(&testing_lock);
+}
+
+static bool
+is_under_test(const char *version_id)
+{
+	bool	 is_found = false;
+
+	pthread_mutex_lock(&testing_lock);
+	for (size_t i = 0; i < TESTS_MAX && !is_found; i++)
+		is_found = testing[i][0] != '\0' &&
+		    strcmp(testing[i], version_id) == 0;
+	pthread_mutex_unlock(&testing_lock);
+	return is_found;
+}
+
 enum status
 core_rotation_due(const struct core_env *env, int64_t now_ms, size_t limit,
     struct rotation_record **out, size_t *count)
@@ -101,66 +197,28 @@ core_rotation_claim_cleanup(struct core_rotation_claim *c)
 	free(c->secret_name);
 	free(c->version_id);
 	rotation_function_record_cleanup(&c->function);
-	explicit_bzero(&c->key, sizeof(c->key));
+	sts_credentials_cleanup(&c->credentials);
 	memset(c, 0, sizeof(*c));
 }
 
-/* A key pair for one attempt, stored wrapped like every access key. */
-static enum status
-rotation_key_create(const struct core_env *env, struct store_txn *txn,
-    const char *account_id, int64_t now_ms, struct access_key_pair *out)
-{
-	struct access_key_record rec;
-	struct access_key_pair	 pair;
-	struct secret_buf	*secret = NULL;
-	char			 label[160], user_id[32], principal[96];
-	enum status		 st;
-
-	memset(&rec, 0, sizeof(rec));
-	memset(&pair, 0, sizeof(pair));
-	memcpy(pair.access_key_id, "AKIA", 4);
-	memcpy(user_id, "AIDA", 4);
-	if ((st = random_string(KEY_ID_ALPHABET, 16, pair.access_key_id + 4)) !=
-	    STATUS_OK ||
-	    (st = random_string(SECRET_KEY_ALPHABET, 40,
-	    pair.secret_access_key)) != STATUS_OK ||
-	    (st = random_string(KEY_ID_ALPHABET, 17, user_id + 4)) != STATUS_OK)
-		goto out;
-	user_id[21] = '\0';
-	if ((secret = secret_buf_from(pair.secret_access_key, 40)) == NULL) {
-		st = STATUS_NO_MEMORY;
-		goto out;
-	}
-	snprintf(label, sizeof(label), "access-key:%s", pair.access_key_id);
-	snprintf(principal, sizeof(principal), "arn:aws:iam::%s:user/%s",
-	    account_id, ROTATION_KEY_USER_NAME);
-	if ((st = keyring_wrap(env->keyring, label, secret,
-	    &rec.wrapped_secret, &rec.wrapped_secret_len)) != STATUS_OK)
-		goto out;
-	rec.access_key_id = pair.access_key_id;
-	rec.account_id = (char *)account_id;
-	rec.principal_arn = principal;
-	rec.user_name = (char *)ROTATION_KEY_USER_NAME;
-	rec.user_id = user_id;
-	rec.is_active = true;
-	rec.created_at = now_ms;
-	if ((st = store_access_key_put(txn, &rec)) != STATUS_OK)
-		goto out;
-	*out = pair;
-out:
-	free(rec.wrapped_secret);
-	secret_buf_free(secret);
-	explicit_bzero(&pair, sizeof(pair));
-	return st;
-}
-
+/* The credentials of an attempt: a session (ASIA...), or a long-term key
+ * of sesame-rotation left by an earlier version of Sesame. */
 static enum status
 key_delete(struct store_txn *txn, const char *access_key_id)
 {
-	enum status st;
+	struct iam_session_record session;
+	enum status	 st;
 
 	if (access_key_id == NULL)
 		return STATUS_OK;
+	memset(&session, 0, sizeof(session));
+	st = store_iam_session_get(txn, access_key_id, &session);
+	if (st == STATUS_OK)
+		st = store_iam_session_delete(txn, session.account_id,
+		    access_key_id);
+	iam_session_record_cleanup(&session);
+	if (st != STATUS_OK && st != STATUS_NOT_FOUND)
+		return st;
 	st = store_access_key_delete(txn, access_key_id);
 	return st == STATUS_NOT_FOUND ? STATUS_OK : st;
 }
@@ -191,7 +249,6 @@ core_rotation_claim(const struct core_env *env,
 	size_t			 version_count = 0;
 	const char		*token, *name;
 	char			 uuid[37], rotation_token[37];
-	bool			 is_due;
 	enum status		 st;
 
 	memset(&c, 0, sizeof(c));
@@ -200,11 +257,8 @@ core_rotation_claim(const struct core_env *env,
 		goto out;
 	if ((st = store_rotation_get(txn, in->secret_id, row)) != STATUS_OK)
 		goto out;
-	/* A pending rotation waits for its retry, even in an open window. */
-	is_due = row->pending_version_id != NULL ?
-	    row->retry_at <= in->now_ms : row->is_enabled &&
-	    row->next_window_at != 0 && row->next_window_at <= in->now_ms;
-	if (!is_due || row->secret_deleted_at != 0 ||
+	if (!core_rotation_is_due(row, in->now_ms) ||
+	    row->secret_deleted_at != 0 ||
 	    (row->lease_owner != NULL &&
 	    strcmp(row->lease_owner, in->owner) != 0 &&
 	    in->lease_is_live(row->lease_owner, row->lease_until,
@@ -220,8 +274,14 @@ core_rotation_claim(const struct core_env *env,
 
 	/* The rotation in progress, a version left pending, or a new one. */
 	if ((token = row->pending_version_id) == NULL) {
-		if ((token = pending_version_id(versions, version_count)) ==
-		    NULL) {
+		token = pending_version_id(versions, version_count);
+		/* RotateSecret's test of the function, not a rotation: wait
+		 * until it has taken its AWSPENDING away. */
+		if (token != NULL && is_under_test(token)) {
+			st = STATUS_NOT_FOUND;
+			goto out;
+		}
+		if (token == NULL) {
 			if ((st = core_uuid(uuid)) != STATUS_OK)
 				goto out;
 			token = uuid;
@@ -264,17 +324,9 @@ core_rotation_claim(const struct core_env *env,
 	} else {
 		st = store_rotation_function_get(txn, row->lambda_arn,
 		    &c.function);
-		if (st == STATUS_OK) {
-			if ((st = rotation_key_create(env, txn,
-			    secret.account_id, in->now_ms, &c.key)) != STATUS_OK)
-				goto out;
-			c.has_key = true;
-			if ((st = set_text(&row->access_key_id,
-			    c.key.access_key_id)) != STATUS_OK)
-				goto out;
-		} else if (st == STATUS_NOT_FOUND) {
+		if (st == STATUS_NOT_FOUND)
 			memset(&c.function, 0, sizeof(c.function));
-		} else
+		else if (st != STATUS_OK)
 			goto out;
 	}
 	if ((st = store_rotation_put(txn, row)) != STATUS_OK)
@@ -290,6 +342,125 @@ out:
 	secret_record_cleanup(&secret);
 	version_records_free(versions, version_count);
 	core_rotation_claim_cleanup(&c);
+	return st;
+}
+
+/* Mint a session of user sesame-rotation for account_id inside txn. */
+static enum status
+rotation_session_mint(const struct core_env *env, struct store_txn *txn,
+    const char *account_id, const char *policy, int64_t now_ms,
+    int64_t expires_at, struct sts_credentials *out)
+{
+	struct iam_session_record rec;
+	char			 arn[96], user_id[32];
+	size_t			 purged;
+	enum status		 st;
+
+	memset(&rec, 0, sizeof(rec));
+	memcpy(user_id, "AIDA", 4);
+	if ((st = random_string(KEY_ID_ALPHABET, 17, user_id + 4)) !=
+	    STATUS_OK)
+		return st;
+	user_id[21] = '\0';
+	snprintf(arn, sizeof(arn), "arn:aws:iam::%s:user/%s", account_id,
+	    ROTATION_KEY_USER_NAME);
+	rec.type = (char *)IAM_TYPE_USER;
+	rec.account_id = (char *)account_id;
+	rec.arn = arn;
+	rec.user_id = user_id;
+	rec.user_name = (char *)ROTATION_KEY_USER_NAME;
+	rec.source_access_key_id = (char *)ROTATION_SESSION_SOURCE;
+	/* The account's own identity, narrowed by the session policy: the
+	 * policy engine holds an administrator's session to its policy. */
+	rec.is_account_administrator = true;
+	rec.policy = (char *)policy;
+	rec.created_at = now_ms;
+	rec.expires_at = expires_at;
+	if ((st = store_iam_session_purge(txn, now_ms - IAM_SESSION_KEEP_MS,
+	    IAM_SESSION_PURGE_BATCH, &purged)) != STATUS_OK)
+		return st;
+	return iam_session_mint(env, txn, &rec, out);
+}
+
+enum status
+core_rotation_credentials_create(const struct core_env *env,
+    struct core_rotation_claim *c, const char *owner, const char *policy,
+    int64_t now_ms, int64_t expires_at)
+{
+	struct sts_credentials	 creds;
+	struct store_txn	*txn = NULL;
+	struct rotation_record	 row;
+	enum status		 st;
+
+	memset(&row, 0, sizeof(row));
+	memset(&creds, 0, sizeof(creds));
+	if ((st = store_begin(env->store, true, &txn)) != STATUS_OK)
+		goto out;
+	if ((st = store_rotation_get(txn, c->rotation.secret_id, &row)) !=
+	    STATUS_OK)
+		goto out;
+	if (!text_equal(row.pending_version_id, c->version_id) ||
+	    !text_equal(row.lease_owner, owner)) {
+		st = STATUS_NOT_FOUND;
+		goto out;
+	}
+	if ((st = key_delete(txn, row.access_key_id)) != STATUS_OK ||
+	    (st = rotation_session_mint(env, txn, row.account_id, policy,
+	    now_ms, expires_at, &creds)) != STATUS_OK ||
+	    (st = set_text(&row.access_key_id, creds.key.access_key_id)) !=
+	    STATUS_OK ||
+	    (st = store_rotation_put(txn, &row)) != STATUS_OK)
+		goto out;
+	st = store_commit(txn);
+	txn = NULL;
+	if (st != STATUS_OK)
+		goto out;
+	sts_credentials_cleanup(&c->credentials);
+	c->credentials = creds;
+	c->has_credentials = true;
+	memset(&creds, 0, sizeof(creds));
+out:
+	store_rollback(txn);
+	rotation_record_cleanup(&row);
+	sts_credentials_cleanup(&creds);
+	return st;
+}
+
+enum status
+core_rotation_test_credentials_create(const struct core_env *env,
+    const char *account_id, const char *policy, int64_t now_ms,
+    int64_t expires_at, struct sts_credentials *out)
+{
+	struct store_txn	*txn = NULL;
+	enum status		 st;
+
+	if ((st = store_begin(env->store, true, &txn)) != STATUS_OK)
+		return st;
+	if ((st = rotation_session_mint(env, txn, account_id, policy, now_ms,
+	    expires_at, out)) == STATUS_OK) {
+		st = store_commit(txn);
+		txn = NULL;
+		if (st != STATUS_OK)
+			sts_credentials_cleanup(out);
+	}
+	store_rollback(txn);
+	return st;
+}
+
+enum status
+core_rotation_credentials_delete(const struct core_env *env,
+    const char *access_key_id)
+{
+	struct store_txn	*txn = NULL;
+	enum status		 st;
+
+	if ((st = store_begin(env->store, true, &txn)) != STATUS_OK)
+		return st;
+	if ((st = key_delete(txn, access_key_id)) == STATUS_OK) {
+		st = store_commit(txn);
+		txn = NULL;
+	}
+	store_rollback(txn);
 	return st;
 }
 

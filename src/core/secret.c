@@ -18,6 +18,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <openssl/crypto.h>
+
 #include "common/log.h"
 #include "core/core.h"
 #include "core/core_internal.h"
@@ -513,6 +515,37 @@ secret_write_version(struct core_request *req, struct store_txn *txn,
 	    stage_count);
 }
 
+/*
+ * A RotationToken names the rotation attempt a function was invoked for
+ * (AWS checks it to know the caller as that rotation's function).  It is
+ * good while that attempt runs, for its own secret only: a token of
+ * another secret, of an attempt that ended, or made up is refused.
+ */
+static enum status
+rotation_token_check(struct store_txn *txn, const struct secret_record *secret,
+    const char *token, struct error *err)
+{
+	struct rotation_record	 row;
+	enum status		 st;
+	bool			 is_valid = false;
+
+	memset(&row, 0, sizeof(row));
+	st = store_rotation_get(txn, secret->id, &row);
+	if (st != STATUS_OK && st != STATUS_NOT_FOUND)
+		return st;
+	if (st == STATUS_OK && row.rotation_token != NULL &&
+	    row.lease_owner != NULL && row.pending_version_id != NULL &&
+	    strlen(row.rotation_token) == strlen(token))
+		is_valid = CRYPTO_memcmp(row.rotation_token, token,
+		    strlen(token)) == 0;
+	rotation_record_cleanup(&row);
+	if (!is_valid)
+		return error_set(err, STATUS_ACCESS_DENIED, "The rotation "
+		    "token isn't valid for this secret: no rotation of it with "
+		    "this token is in progress.");
+	return STATUS_OK;
+}
+
 enum status
 core_secret_put_value(struct core_request *req,
     const struct secret_put_input *in, struct secret_write_output *out,
@@ -534,6 +567,9 @@ core_secret_put_value(struct core_request *req,
 		goto out;
 	}
 	if ((st = core_replica_write_error(req, &secret, err)) != STATUS_OK)
+		goto out;
+	if (in->rotation_token != NULL && (st = rotation_token_check(txn,
+	    &secret, in->rotation_token, err)) != STATUS_OK)
 		goto out;
 	if ((st = secret_write_version(req, txn, &secret,
 	    in->client_request_token, &in->value,

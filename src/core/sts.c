@@ -104,6 +104,47 @@ token_new(char **out)
 }
 
 enum status
+iam_session_mint(const struct core_env *env, struct store_txn *txn,
+    const struct iam_session_record *in, struct sts_credentials *out)
+{
+	struct iam_session_record rec = *in;
+	struct access_key_pair	 pair;
+	struct secret_buf	*secret = NULL;
+	char			*token = NULL;
+	char			 label[160], hash[2 * SIGV4_HASH_LEN + 1];
+	enum status		 st;
+
+	memset(&pair, 0, sizeof(pair));
+	rec.wrapped_secret = NULL;
+	if ((st = iam_key_pair_new("ASIA", &pair, &secret)) != STATUS_OK ||
+	    (st = token_new(&token)) != STATUS_OK)
+		goto out;
+	sigv4_hash_hex(token, strlen(token), hash);
+	snprintf(label, sizeof(label), "session-key:%s", pair.access_key_id);
+	if ((st = keyring_wrap(env->keyring, label, secret,
+	    &rec.wrapped_secret, &rec.wrapped_secret_len)) != STATUS_OK)
+		goto out;
+	rec.access_key_id = pair.access_key_id;
+	rec.token_hash = hash;
+	if ((st = store_iam_session_put(txn, &rec)) != STATUS_OK)
+		goto out;
+	memset(out, 0, sizeof(*out));
+	out->key = pair;
+	out->session_token = token;
+	token = NULL;
+	out->expires_at = rec.expires_at;
+out:
+	free(rec.wrapped_secret);
+	secret_buf_free(secret);
+	explicit_bzero(&pair, sizeof(pair));
+	if (token != NULL) {
+		explicit_bzero(token, strlen(token));
+		free(token);
+	}
+	return st;
+}
+
+enum status
 core_sts_session_create(struct core_request *req,
     const struct core_identity *caller, const struct sts_session_input *in,
     struct sts_credentials *out, char **out_arn, char **out_user_id,
@@ -111,15 +152,13 @@ core_sts_session_create(struct core_request *req,
 {
 	struct store_txn	*txn = NULL;
 	struct iam_session_record rec;
-	struct access_key_pair	 pair;
-	struct secret_buf	*secret = NULL;
-	char			*token = NULL, *arn = NULL, *user_id = NULL;
-	char			 label[160], hash[2 * SIGV4_HASH_LEN + 1];
+	struct sts_credentials	 creds;
+	char			*arn = NULL, *user_id = NULL;
 	size_t			 purged;
 	enum status		 st;
 
 	memset(&rec, 0, sizeof(rec));
-	memset(&pair, 0, sizeof(pair));
+	memset(&creds, 0, sizeof(creds));
 	if (in->role != NULL) {
 		if (asprintf(&arn, "arn:aws:sts::%s:assumed-role/%s/%s",
 		    in->role->account_id, in->role->name,
@@ -147,21 +186,11 @@ core_sts_session_create(struct core_request *req,
 		rec.user_name = caller->user_name;
 		rec.is_account_administrator = caller->is_account_administrator;
 	}
-	if ((st = iam_key_pair_new("ASIA", &pair, &secret)) != STATUS_OK ||
-	    (st = token_new(&token)) != STATUS_OK)
-		goto out;
-	sigv4_hash_hex(token, strlen(token), hash);
-	snprintf(label, sizeof(label), "session-key:%s", pair.access_key_id);
-	if ((st = keyring_wrap(req->env->keyring, label, secret,
-	    &rec.wrapped_secret, &rec.wrapped_secret_len)) != STATUS_OK)
-		goto out;
-	rec.access_key_id = pair.access_key_id;
 	rec.arn = arn;
 	rec.user_id = user_id;
 	rec.source_identity = (char *)(in->source_identity != NULL ?
 	    in->source_identity : caller->source_identity);
 	rec.source_access_key_id = caller->access_key_id;
-	rec.token_hash = hash;
 	rec.policy = (char *)in->policy;
 	rec.created_at = req->now_ms;
 	rec.expires_at = req->now_ms + in->duration_seconds * 1000;
@@ -172,15 +201,16 @@ core_sts_session_create(struct core_request *req,
 	    IAM_SESSION_KEEP_MS, IAM_SESSION_PURGE_BATCH, &purged)) !=
 	    STATUS_OK)
 		goto out;
-	if ((st = store_iam_session_put(txn, &rec)) != STATUS_OK)
+	if ((st = iam_session_mint(req->env, txn, &rec, &creds)) != STATUS_OK)
 		goto out;
 	if (in->tag_count > 0 && (st = store_iam_tags_put(txn,
-	    IAM_KIND_SESSION, rec.account_id, pair.access_key_id, in->tags,
-	    in->tag_count)) != STATUS_OK)
+	    IAM_KIND_SESSION, rec.account_id, creds.key.access_key_id,
+	    in->tags, in->tag_count)) != STATUS_OK)
 		goto out;
 	for (size_t i = 0; i < in->policy_arn_count; i++) {
 		st = store_iam_attachment_put(txn, IAM_KIND_SESSION,
-		    rec.account_id, pair.access_key_id, in->policy_arns[i]);
+		    rec.account_id, creds.key.access_key_id,
+		    in->policy_arns[i]);
 		if (st != STATUS_OK && st != STATUS_EXISTS)
 			goto out;
 	}
@@ -188,23 +218,14 @@ core_sts_session_create(struct core_request *req,
 	txn = NULL;
 	if (st != STATUS_OK)
 		goto out;
-	memset(out, 0, sizeof(*out));
-	out->key = pair;
-	out->session_token = token;
-	token = NULL;
-	out->expires_at = rec.expires_at;
+	*out = creds;
+	memset(&creds, 0, sizeof(creds));
 	*out_arn = arn;
 	*out_user_id = user_id;
 	arn = user_id = NULL;
 out:
 	store_rollback(txn);
-	free(rec.wrapped_secret);
-	secret_buf_free(secret);
-	explicit_bzero(&pair, sizeof(pair));
-	if (token != NULL) {
-		explicit_bzero(token, strlen(token));
-		free(token);
-	}
+	sts_credentials_cleanup(&creds);
 	free(arn);
 	free(user_id);
 	(void)err;

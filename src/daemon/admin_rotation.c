@@ -242,10 +242,15 @@ rotation_status(const struct core_env *env, const char **values)
 			printf(" none (on demand)");
 		printf("\n  last rotated:  %s\n", time_text(r->last_rotated_at,
 		    a, sizeof(a)));
-		if (r->is_enabled && r->next_window_at != 0)
+		if (r->is_enabled && r->next_window_at != 0) {
 			printf("  next window:   %s to %s\n",
 			    time_text(r->next_window_at, a, sizeof(a)),
 			    time_text(r->next_window_end_at, b, sizeof(b)));
+			printf("  rotates at:    %s\n", time_text(
+			    core_rotation_start_at(r->secret_arn,
+			    r->next_window_at, r->next_window_end_at), a,
+			    sizeof(a)));
+		}
 		printf("  last outcome:  %s", r->status != NULL ? r->status :
 		    "never ran");
 		if (r->step != NULL && r->status != NULL &&

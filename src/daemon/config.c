@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "daemon/config.h"
 
@@ -305,4 +306,15 @@ config_finish(struct config *cfg, struct error *err)
 		return error_set(err, STATUS_INVALID_PARAMETER,
 		    "rotation-endpoint-url must be an http:// or https:// URL");
 	return STATUS_OK;
+}
+
+unsigned
+config_http_threads(const struct config *cfg)
+{
+	long	 cpus;
+
+	if (cfg->threads > 0)
+		return (unsigned)cfg->threads;
+	cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	return cpus > 2 ? (unsigned)cpus : 2;
 }

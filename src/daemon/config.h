@@ -72,6 +72,10 @@ enum status	 config_load_file(struct config *cfg, const char *path,
 		    bool required, struct error *err);
 /* Fill defaults that depend on other options; check consistency. */
 enum status	 config_finish(struct config *cfg, struct error *err);
+/* HTTP worker threads: `threads`, else one per CPU, at least 2 (so
+ * RotateSecret's test of a rotation function, which waits on one thread,
+ * leaves another for the function's calls back). */
+unsigned	 config_http_threads(const struct config *cfg);
 /* Split cfg->listen into a host and a port. */
 enum status	 config_listen_parse(const char *listen, char *host,
 		    size_t host_len, uint16_t *port, struct error *err);

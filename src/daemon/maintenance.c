@@ -274,6 +274,7 @@ maintenance_start(const struct api_env *env, const struct config *cfg,
 	rcfg.clock_offset_ms = env->clock_offset_ms;
 	rcfg.retry_seconds = cfg->rotation_retry_seconds;
 	rcfg.function_timeout_seconds = cfg->rotation_function_timeout_seconds;
+	rcfg.function_tests_max = (int64_t)config_http_threads(cfg) - 1;
 	rcfg.on_event = on_rotation_event;
 	rcfg.on_event_arg = (void *)env;
 	rcfg.should_stop = rotation_should_stop;
@@ -288,6 +289,8 @@ maintenance_start(const struct api_env *env, const struct config *cfg,
 		return STATUS_INTERNAL;
 	}
 	core_rotation_wake_set(rotation_ring, m);
+	rotation_function_test_config_set(rotation_scheduler_config(
+	    m->rotation));
 	log_debug("rotation: functions call back at %s", m->endpoint_url);
 	*out = m;
 	return STATUS_OK;
@@ -300,6 +303,8 @@ maintenance_stop(struct maintenance *m)
 		return;
 	core_rotation_wake_set(NULL, NULL);
 	atomic_store(&m->stop_requested, true);
+	/* A function test under way sees the stop, ends, and lets go. */
+	rotation_function_test_config_set(NULL);
 	pthread_mutex_lock(&m->lock);
 	m->is_stopping = true;
 	pthread_cond_signal(&m->wake);

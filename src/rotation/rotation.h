@@ -117,13 +117,27 @@ const char	*rotation_function_name(const char *arn);
  * (a built-in, or a registered function whose command exists or whose URL
  * is well-formed), and a built-in database rotator can log in with the
  * secret's current credentials (and the master's, for alternating users).
+ * When no rotation starts now (rotate_immediately false), an external
+ * function is tried as AWS tries a Lambda function: a copy of AWSCURRENT
+ * is stored as an AWSPENDING version, the function runs its testSecret
+ * step on it, and the label is removed again (rotation_function_test).
  * arg is unused.  STATUS_ACCESS_DENIED (AWS's "cannot invoke" message) for
  * an unknown function; STATUS_INVALID_REQUEST with a message naming the
  * problem otherwise.
  */
 enum status	 rotation_preflight(void *arg, struct core_request *req,
 		    const struct secret_record *secret, const char *lambda_arn,
-		    struct error *err);
+		    bool rotate_immediately, struct error *err);
+/*
+ * The configuration function tests run with (the scheduler's: endpoint,
+ * CA, timeouts, should_stop), set by the server once its scheduler exists
+ * and cleared (NULL) before the scheduler goes; cfg must stay valid until
+ * then.  Without one, functions are not tried.  Thread-safe: a test holds
+ * the configuration (a read lock) while it runs; clearing waits for it.
+ */
+struct rotation_config;
+void		 rotation_function_test_config_set(
+		    const struct rotation_config *cfg);
 
 /* ---- events (the audit hook) ---- */
 
@@ -155,6 +169,10 @@ struct rotation_config {
 	int64_t			 clock_offset_ms;	/* tests only */
 	int64_t			 retry_seconds;		/* after a failed attempt */
 	int64_t			 function_timeout_seconds;	/* default */
+	/* RotateSecret's function tests at once (each holds an HTTP thread
+	 * while the function calls back on another): at most the server's
+	 * HTTP threads less one; 0: one. */
+	int64_t			 function_tests_max;
 	rotation_event_fn	 on_event;		/* may be NULL */
 	void			*on_event_arg;
 	/* Polled between steps and while a function runs. */
@@ -167,6 +185,9 @@ struct rotation_scheduler;
 /* cfg is copied; its strings must outlive the scheduler. */
 enum status	 rotation_scheduler_new(const struct rotation_config *cfg,
 		    struct rotation_scheduler **out);
+/* The scheduler's copy of its configuration (for function tests). */
+const struct rotation_config *rotation_scheduler_config(
+		    const struct rotation_scheduler *s);
 void		 rotation_scheduler_free(struct rotation_scheduler *s);
 /* Run every rotation that is due now, one after another, and delete
  * rotation access keys nobody holds any more.  Returns early when
@@ -190,7 +211,7 @@ enum status	 rotation_run(const struct rotation_attempt *a);
 
 /* Invoke one step of a registered function with the rotation event
  * {SecretId, ClientRequestToken, Step, RotationToken} and the attempt's
- * access key.  STATUS_OK when the function reported success; otherwise a
+ * temporary credentials (claim->credentials).  STATUS_OK when the function reported success; otherwise a
  * status with a message fit for DescribeSecret (no output of the function:
  * that goes to the server log). */
 enum status	 rotator_function_invoke(const struct rotation_attempt *a,

@@ -25,6 +25,7 @@
  * Thread-safety: one attempt runs on one thread; rotation_preflight is
  * reentrant.
  */
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -422,6 +423,125 @@ builtin_roll_back(struct run *r)
 		    r->c->rotation.secret_arn, e.message);
 }
 
+/* ---- an external function's credentials ---- */
+
+/*
+ * The full ARN of the master secret named by the secret's "masterarn"
+ * (alternating users), when it is a secret of the same account; NULL when
+ * there is none.  Anything unreadable means no master: the function then
+ * cannot read one, which fails its rotation, not this one.
+ */
+static char *
+master_arn_resolve(const struct run *r)
+{
+	struct core_request		 req;
+	struct secret_description	 d;
+	struct secret_buf		*value = NULL;
+	struct error			 e;
+	const char			*name;
+	json_t				*o = NULL;
+	char				*arn = NULL;
+
+	memset(&d, 0, sizeof(d));
+	error_clear(&e);
+	if (value_read(r, r->c->rotation.secret_arn, NULL, STAGE_CURRENT,
+	    &value, NULL, &e) != STATUS_OK)
+		goto out;
+	if ((o = json_loadb((const char *)value->data, value->len, 0,
+	    NULL)) == NULL ||
+	    (name = json_string_value(json_object_get(o, "masterarn"))) ==
+	    NULL)
+		goto out;
+	service_request(r, &req, "secretsmanager:DescribeSecret");
+	if (core_secret_describe(&req, name, &d, &e) == STATUS_OK &&
+	    strcmp(d.secret.arn, r->c->rotation.secret_arn) != 0)
+		arn = strdup(d.secret.arn);
+out:
+	secret_description_cleanup(&d);
+	json_decref(o);
+	secret_buf_free(value);
+	return arn;
+}
+
+/*
+ * The session policy of a function's credentials: what AWS's example
+ * policy for a rotation function's execution role allows (the rotation's
+ * Secrets Manager actions on the one secret, GetRandomPassword, and for
+ * alternating users GetSecretValue on the master secret), plus
+ * ListSecretVersionIds on the secret, which functions use to find
+ * AWSCURRENT, and the use of KMS keys through Secrets Manager only (a
+ * secret under a customer managed key needs kms:Decrypt and
+ * kms:GenerateDataKey from its reader and writer; the key's policy still
+ * decides).
+ */
+static enum status
+function_policy(const struct run *r, char **out)
+{
+	json_t		*statements, *o = NULL;
+	char		*master, via[128];
+	enum status	 st = STATUS_NO_MEMORY;
+
+	*out = NULL;
+	snprintf(via, sizeof(via), "secretsmanager.%s.amazonaws.com",
+	    r->c->rotation.region);
+	statements = json_pack("[{s:s, s:[s, s, s, s, s], s:s}, "
+	    "{s:s, s:s, s:s}, {s:s, s:[s, s], s:s, s:{s:{s:s}}}]",
+	    "Effect", "Allow", "Action", "secretsmanager:DescribeSecret",
+	    "secretsmanager:GetSecretValue", "secretsmanager:PutSecretValue",
+	    "secretsmanager:UpdateSecretVersionStage",
+	    "secretsmanager:ListSecretVersionIds",
+	    "Resource", r->c->rotation.secret_arn,
+	    "Effect", "Allow", "Action", "secretsmanager:GetRandomPassword",
+	    "Resource", "*",
+	    "Effect", "Allow", "Action", "kms:Decrypt", "kms:GenerateDataKey",
+	    "Resource", "*", "Condition", "StringEquals", "kms:ViaService",
+	    via);
+	if (statements == NULL)
+		return st;
+	if ((master = master_arn_resolve(r)) != NULL) {
+		if (json_array_append_new(statements, json_pack("{s:s, s:s, "
+		    "s:s}", "Effect", "Allow", "Action",
+		    "secretsmanager:GetSecretValue", "Resource", master)) != 0) {
+			free(master);
+			json_decref(statements);
+			return st;
+		}
+		free(master);
+	}
+	if ((o = json_pack("{s:s, s:o}", "Version", "2012-10-17", "Statement",
+	    statements)) == NULL)
+		return st;
+	if ((*out = json_dumps(o, JSON_COMPACT)) != NULL)
+		st = STATUS_OK;
+	json_decref(o);
+	return st;
+}
+
+/* Credentials for this attempt, valid for its four steps at most. */
+static enum status
+function_credentials(struct run *r, int64_t timeout_s, struct error *err)
+{
+	char		*policy = NULL;
+	int64_t		 now = rotation_now_ms(r->cfg);
+	enum status	 st;
+
+	if ((st = function_policy(r, &policy)) != STATUS_OK)
+		return error_set(err, st, "%s: the rotation function's "
+		    "credentials could not be made", ROTATION_STEP_CREATE);
+	st = core_rotation_credentials_create(r->cfg->env, r->a->claim,
+	    r->a->owner, policy, now, now + 4 * (timeout_s * 1000 +
+	    LEASE_MARGIN_MS));
+	free(policy);
+	if (st == STATUS_NOT_FOUND)
+		return error_set(err, st, "%s: the rotation was cancelled",
+		    ROTATION_STEP_CREATE);
+	if (st != STATUS_OK)
+		return error_set(err, st, "%s: the rotation function's "
+		    "credentials could not be made (%s)", ROTATION_STEP_CREATE,
+		    status_name(st));
+	return STATUS_OK;
+}
+
 /* ---- one step ---- */
 
 static enum status
@@ -533,7 +653,8 @@ attempt_end(struct run *r, bool is_success, const char *step,
 		o.plan = &plan;
 	}
 	if ((st = core_rotation_finish(r->cfg->env, row->secret_id, r->a->owner,
-	    r->c->version_id, r->c->has_key ? r->c->key.access_key_id : NULL,
+	    r->c->version_id, r->c->has_credentials ?
+	    r->c->credentials.key.access_key_id : NULL,
 	    &o)) != STATUS_OK)
 		log_error("rotation of %s: cannot record the outcome (%s); the "
 		    "attempt is retried when its lease ends", row->secret_arn,
@@ -587,6 +708,11 @@ rotation_run(const struct rotation_attempt *a)
 	    STATUS_OK && has_current) {
 		r.step = ROTATION_STEP_FINISH;
 		goto finished;
+	}
+	if (r.builtin == NULL && (st = function_credentials(&r, timeout_s,
+	    &err)) != STATUS_OK) {
+		r.step = ROTATION_STEP_CREATE;
+		goto failed;
 	}
 	for (size_t i = 0; i < sizeof(steps) / sizeof(steps[0]); i++) {
 		r.step = steps[i];
@@ -642,6 +768,211 @@ failed:
 		st = STATUS_INTERNAL;
 out:
 	run_cleanup(&r);
+	return st;
+}
+
+/* ---- RotateSecret's test of a function (RotateImmediately false) ---- */
+
+static pthread_rwlock_t		 test_config_lock = PTHREAD_RWLOCK_INITIALIZER;
+static const struct rotation_config *test_config;	/* test_config_lock */
+static pthread_mutex_t		 test_count_lock = PTHREAD_MUTEX_INITIALIZER;
+static int64_t			 test_count;		/* test_count_lock */
+
+void
+rotation_function_test_config_set(const struct rotation_config *cfg)
+{
+	pthread_rwlock_wrlock(&test_config_lock);
+	test_config = cfg;
+	pthread_rwlock_unlock(&test_config_lock);
+}
+
+/* Take AWSPENDING off the test's version (it keeps no label, so it is
+ * deprecated like any version without one). */
+static void
+test_version_unstage(const struct run *r)
+{
+	struct core_request		 req;
+	struct secret_stage_input	 sin;
+	struct secret_delete_output	 out;
+	struct error			 e;
+
+	memset(&out, 0, sizeof(out));
+	memset(&sin, 0, sizeof(sin));
+	error_clear(&e);
+	sin.secret_id = r->c->rotation.secret_arn;
+	sin.version_stage = STAGE_PENDING;
+	sin.remove_from_version_id = r->c->version_id;
+	service_request(r, &req, "secretsmanager:UpdateSecretVersionStage");
+	if (core_secret_update_stage(&req, &sin, &out, &e) != STATUS_OK)
+		log_error("rotation of %s: AWSPENDING stays on the test version "
+		    "%s: %s", r->c->rotation.secret_arn, r->c->version_id,
+		    e.message);
+	secret_delete_output_cleanup(&out);
+}
+
+/* The test itself, with the configuration held. */
+static enum status
+function_test_run(const struct rotation_config *cfg,
+    const struct secret_record *secret,
+    const struct rotation_function_record *fn, struct error *err)
+{
+	struct rotation_attempt		 a;
+	struct core_rotation_claim	 c;
+	struct run			 r;
+	struct core_request		 req;
+	struct secret_value_output	 v;
+	struct secret_put_input		 pin;
+	struct secret_write_output	 w;
+	struct error			 e;
+	const char			*stages[] = { STAGE_PENDING };
+	char				 token[37], rotation_token[37];
+	char				*policy = NULL;
+	int64_t				 timeout_s, now;
+	bool				 is_staged = false, is_marked = false;
+	enum status			 st;
+
+	memset(&c, 0, sizeof(c));
+	memset(&r, 0, sizeof(r));
+	memset(&v, 0, sizeof(v));
+	memset(&w, 0, sizeof(w));
+	error_clear(&e);
+	if ((st = core_uuid(token)) != STATUS_OK ||
+	    (st = core_uuid(rotation_token)) != STATUS_OK)
+		return st;
+	/* What an attempt would see, without a rotation row or a lease. */
+	c.rotation.secret_id = secret->id;
+	c.rotation.secret_arn = secret->arn;
+	c.rotation.account_id = secret->account_id;
+	c.rotation.region = secret->region;
+	c.rotation.lambda_arn = fn->arn;
+	c.rotation.rotation_token = rotation_token;
+	c.version_id = token;
+	a.cfg = cfg;
+	a.claim = &c;
+	a.owner = NULL;
+	r.a = &a;
+	r.cfg = cfg;
+	r.c = &c;
+	timeout_s = fn->timeout_seconds > 0 ? fn->timeout_seconds :
+	    cfg->function_timeout_seconds;
+
+	service_request(&r, &req, "secretsmanager:GetSecretValue");
+	if (core_secret_get_value(&req, secret->arn, NULL, STAGE_CURRENT, &v,
+	    &e) != STATUS_OK) {
+		st = error_set(err, STATUS_INVALID_REQUEST, "Secrets Manager "
+		    "can't rotate this secret: it has no AWSCURRENT value to "
+		    "test the rotation function with.");
+		goto out;
+	}
+	if ((st = core_rotation_test_begin(token)) != STATUS_OK) {
+		st = error_set(err, STATUS_INVALID_REQUEST, "Secrets Manager "
+		    "can't test the rotation function now: other RotateSecret "
+		    "requests are testing theirs. Try again.");
+		goto out;
+	}
+	is_marked = true;
+	memset(&pin, 0, sizeof(pin));
+	pin.secret_id = secret->arn;
+	pin.client_request_token = token;
+	pin.value.is_present = true;
+	pin.value.is_binary = v.version.is_binary;
+	pin.value.value = v.value;
+	pin.stages = stages;
+	pin.stage_count = 1;
+	service_request(&r, &req, "secretsmanager:PutSecretValue");
+	if ((st = core_secret_put_value(&req, &pin, &w, &e)) != STATUS_OK) {
+		st = error_set(err, STATUS_INVALID_REQUEST, "Secrets Manager "
+		    "can't rotate this secret: the version to test the "
+		    "rotation function with could not be stored (%s).",
+		    e.message);
+		goto out;
+	}
+	is_staged = true;
+	if ((st = function_policy(&r, &policy)) != STATUS_OK)
+		goto out;
+	now = rotation_now_ms(cfg);
+	if ((st = core_rotation_test_credentials_create(cfg->env,
+	    secret->account_id, policy, now, now + timeout_s * 1000 +
+	    LEASE_MARGIN_MS, &c.credentials)) != STATUS_OK)
+		goto out;
+	c.has_credentials = true;
+	log_info("rotation of %s: testing %s (testSecret on version %s)",
+	    secret->arn, fn->arn, token);
+	error_clear(&e);
+	if (rotator_function_invoke(&a, fn, ROTATION_STEP_TEST, &e) !=
+	    STATUS_OK) {
+		st = error_set(err, STATUS_INVALID_REQUEST, "Secrets Manager "
+		    "can't rotate this secret: the rotation function failed "
+		    "its test (%s).", e.message);
+		goto out;
+	}
+	st = STATUS_OK;
+out:
+	if (is_staged)
+		test_version_unstage(&r);
+	if (is_marked)
+		core_rotation_test_end(token);
+	if (c.has_credentials && core_rotation_credentials_delete(cfg->env,
+	    c.credentials.key.access_key_id) != STATUS_OK)
+		log_error("rotation of %s: the test's credentials %s could not "
+		    "be deleted; they expire on their own", secret->arn,
+		    c.credentials.key.access_key_id);
+	sts_credentials_cleanup(&c.credentials);
+	secret_value_output_cleanup(&v);
+	secret_write_output_cleanup(&w);
+	free(policy);
+	return st;
+}
+
+/*
+ * A test holds the HTTP thread of its RotateSecret while the function
+ * calls the API back on another: with every thread but one taken by
+ * tests, one more would leave the functions nobody to answer them, so it
+ * is refused rather than left to time out.
+ */
+static bool
+test_slot_take(const struct rotation_config *cfg)
+{
+	int64_t	 max = cfg->function_tests_max > 0 ? cfg->function_tests_max :
+		    1;
+	bool	 is_taken = false;
+
+	pthread_mutex_lock(&test_count_lock);
+	if (test_count < max) {
+		test_count++;
+		is_taken = true;
+	}
+	pthread_mutex_unlock(&test_count_lock);
+	return is_taken;
+}
+
+static void
+test_slot_release(void)
+{
+	pthread_mutex_lock(&test_count_lock);
+	test_count--;
+	pthread_mutex_unlock(&test_count_lock);
+}
+
+static enum status
+rotation_function_test(const struct secret_record *secret,
+    const struct rotation_function_record *fn, struct error *err)
+{
+	enum status st = STATUS_OK;
+
+	pthread_rwlock_rdlock(&test_config_lock);
+	if (test_config == NULL)
+		goto out;
+	if (!test_slot_take(test_config)) {
+		st = error_set(err, STATUS_INVALID_REQUEST, "Secrets Manager "
+		    "can't test the rotation function now: other RotateSecret "
+		    "requests are testing theirs. Try again.");
+		goto out;
+	}
+	st = function_test_run(test_config, secret, fn, err);
+	test_slot_release();
+out:
+	pthread_rwlock_unlock(&test_config_lock);
 	return st;
 }
 
@@ -705,7 +1036,7 @@ out:
 enum status
 rotation_preflight(void *arg, struct core_request *req,
     const struct secret_record *secret, const char *lambda_arn,
-    struct error *err)
+    bool rotate_immediately, struct error *err)
 {
 	struct rotation_function_record	 fn;
 	struct db_credentials		 current, master;
@@ -773,7 +1104,8 @@ rotation_preflight(void *arg, struct core_request *req,
 		    "unusable.", lambda_arn, fn.kind);
 		goto out;
 	}
-	st = STATUS_OK;
+	st = rotate_immediately ? STATUS_OK : rotation_function_test(secret,
+	    &fn, err);
 out:
 	rotation_function_record_cleanup(&fn);
 	db_credentials_cleanup(&current);

@@ -7,12 +7,15 @@
  * its standard input; its environment holds only what it needs to call
  * back into the Secrets Manager API (AWS_ENDPOINT_URL,
  * AWS_ENDPOINT_URL_SECRETSMANAGER, AWS_REGION, and the attempt's own
- * AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY), never the server's (no root
- * key).  Exit status 0 is success.  Its output is kept (the last bytes) for
- * the server log; DescribeSecret only says how it failed.
+ * temporary credentials AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY /
+ * AWS_SESSION_TOKEN, scoped to the secret), never the server's (no root
+ * key).  The secret and the token travel in locked, wiped buffers.  Exit
+ * status 0 is success.  Its output is kept (the last bytes) for the server
+ * log; DescribeSecret only says how it failed.
  *
  * A function registered as a URL gets the event as an HTTP POST body, with
- * the same credentials in X-Sesame-* headers; a 2xx answer is success.
+ * the same credentials in X-Sesame-* headers (X-Sesame-Session-Token for
+ * the token); a 2xx answer is success.
  * Only http:// URLs on loopback addresses are accepted, so the credentials
  * never cross a network in clear text.
  *
@@ -130,8 +133,10 @@ output_text(struct output_tail *t)
 struct child_env {
 	char			*vars[ENV_MAX];
 	size_t			 count;
-	struct secret_buf	*secret;	/* AWS_SECRET_ACCESS_KEY=... */
-	char			*envp[ENV_MAX + 2];
+	/* AWS_SECRET_ACCESS_KEY=..., AWS_SESSION_TOKEN=... */
+	struct secret_buf	*secrets[2];
+	size_t			 secret_count;
+	char			*envp[ENV_MAX + 3];
 };
 
 static void
@@ -139,8 +144,28 @@ child_env_cleanup(struct child_env *e)
 {
 	for (size_t i = 0; i < e->count; i++)
 		free(e->vars[i]);
-	secret_buf_free(e->secret);
+	for (size_t i = 0; i < e->secret_count; i++)
+		secret_buf_free(e->secrets[i]);
 	memset(e, 0, sizeof(*e));
+}
+
+/* NAME=value in locked memory, wiped when freed. */
+static bool
+child_env_add_secret(struct child_env *e, const char *name, const char *value)
+{
+	struct secret_buf	*b;
+	size_t			 n = strlen(name), len = strlen(value);
+
+	if (e->secret_count == sizeof(e->secrets) / sizeof(e->secrets[0]) ||
+	    (b = secret_buf_new(n + 1 + len)) == NULL)
+		return false;
+	e->secrets[e->secret_count++] = b;
+	if (secret_buf_append(b, name, n) != STATUS_OK ||
+	    secret_buf_append(b, "=", 1) != STATUS_OK ||
+	    secret_buf_append(b, value, len) != STATUS_OK)
+		return false;
+	b->data[b->len] = '\0';
+	return true;
 }
 
 static bool
@@ -163,7 +188,6 @@ child_env_build(const struct rotation_attempt *a, const char *step,
 	const struct rotation_config	*cfg = a->cfg;
 	const struct core_rotation_claim *c = a->claim;
 	char				 offset[32];
-	static const char		 secret_name[] = "AWS_SECRET_ACCESS_KEY=";
 	size_t				 n = 0;
 
 	memset(e, 0, sizeof(*e));
@@ -181,28 +205,23 @@ child_env_build(const struct rotation_attempt *a, const char *step,
 	    !child_env_add(e, "AWS_CONFIG_FILE", "/dev/null") ||
 	    !child_env_add(e, "AWS_SHARED_CREDENTIALS_FILE", "/dev/null") ||
 	    !child_env_add(e, "AWS_EC2_METADATA_DISABLED", "true") ||
-	    !child_env_add(e, "AWS_ACCESS_KEY_ID", c->has_key ?
-	    c->key.access_key_id : NULL) ||
+	    !child_env_add(e, "AWS_ACCESS_KEY_ID", c->has_credentials ?
+	    c->credentials.key.access_key_id : NULL) ||
 	    !child_env_add(e, "SESAME_SECRET_ID", c->rotation.secret_arn) ||
 	    !child_env_add(e, "SESAME_CLIENT_REQUEST_TOKEN", c->version_id) ||
 	    !child_env_add(e, "SESAME_ROTATION_STEP", step) ||
 	    !child_env_add(e, "SESAME_TEST_CLOCK_OFFSET_SECONDS",
 	    cfg->clock_offset_ms != 0 ? offset : NULL))
 		goto fail;
-	if (c->has_key) {
-		if ((e->secret = secret_buf_new(sizeof(secret_name) + 64)) ==
-		    NULL ||
-		    secret_buf_append(e->secret, secret_name,
-		    sizeof(secret_name) - 1) != STATUS_OK ||
-		    secret_buf_append(e->secret, c->key.secret_access_key,
-		    strlen(c->key.secret_access_key)) != STATUS_OK)
-			goto fail;
-		e->secret->data[e->secret->len] = '\0';
-	}
+	if (c->has_credentials && (!child_env_add_secret(e,
+	    "AWS_SECRET_ACCESS_KEY", c->credentials.key.secret_access_key) ||
+	    !child_env_add_secret(e, "AWS_SESSION_TOKEN",
+	    c->credentials.session_token)))
+		goto fail;
 	for (size_t i = 0; i < e->count; i++)
 		e->envp[n++] = e->vars[i];
-	if (e->secret != NULL)
-		e->envp[n++] = (char *)e->secret->data;
+	for (size_t i = 0; i < e->secret_count; i++)
+		e->envp[n++] = (char *)e->secrets[i]->data;
 	e->envp[n] = NULL;
 	return STATUS_OK;
 fail:
@@ -554,6 +573,17 @@ send_all(int fd, const char *buf, size_t len, int64_t deadline)
 	return true;
 }
 
+/* "Name: value\r\n" into a request held in locked memory. */
+static bool
+header_add_secret(struct secret_buf *request, const char *name,
+    const char *value)
+{
+	return secret_buf_append(request, name, strlen(name)) == STATUS_OK &&
+	    secret_buf_append(request, ": ", 2) == STATUS_OK &&
+	    secret_buf_append(request, value, strlen(value)) == STATUS_OK &&
+	    secret_buf_append(request, "\r\n", 2) == STATUS_OK;
+}
+
 static enum status
 url_run(const struct rotation_attempt *a,
     const struct rotation_function_record *fn, const char *step,
@@ -583,21 +613,25 @@ url_run(const struct rotation_attempt *a,
 	    "POST %s HTTP/1.1\r\nHost: %s:%s\r\nContent-Type: application/json"
 	    "\r\nContent-Length: %zu\r\nConnection: close\r\n"
 	    "X-Sesame-Endpoint-Url: %s\r\nX-Sesame-Region: %s\r\n"
-	    "X-Sesame-Access-Key-Id: %s\r\nX-Sesame-Secret-Access-Key: ",
+	    "X-Sesame-Access-Key-Id: %s\r\n",
 	    u.path, u.host, u.port, strlen(event),
 	    a->cfg->endpoint_url != NULL ? a->cfg->endpoint_url : "",
-	    c->rotation.region, c->has_key ? c->key.access_key_id : "");
+	    c->rotation.region, c->has_credentials ?
+	    c->credentials.key.access_key_id : "");
 	if (n < 0 || (size_t)n >= sizeof(head)) {
 		st = error_set(err, STATUS_INTERNAL, "%s: the request to the "
 		    "rotation function %s is too large", step, name);
 		goto out;
 	}
-	if ((request = secret_buf_new(sizeof(head) + strlen(event) + 128)) ==
+	if ((request = secret_buf_new(sizeof(head) + strlen(event) + 512)) ==
 	    NULL ||
 	    secret_buf_append(request, head, (size_t)n) != STATUS_OK ||
-	    (c->has_key && secret_buf_append(request, c->key.secret_access_key,
-	    strlen(c->key.secret_access_key)) != STATUS_OK) ||
-	    secret_buf_append(request, "\r\n\r\n", 4) != STATUS_OK ||
+	    (c->has_credentials && (!header_add_secret(request,
+	    "X-Sesame-Secret-Access-Key",
+	    c->credentials.key.secret_access_key) ||
+	    !header_add_secret(request, "X-Sesame-Session-Token",
+	    c->credentials.session_token))) ||
+	    secret_buf_append(request, "\r\n", 2) != STATUS_OK ||
 	    secret_buf_append(request, event, strlen(event)) != STATUS_OK) {
 		st = STATUS_NO_MEMORY;
 		goto out;

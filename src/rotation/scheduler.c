@@ -3,11 +3,13 @@
  *
  * Due means: a rotation is pending and its next attempt is due (RotateSecret
  * asked for it, or a failed attempt waited its retry delay), or rotation is
- * on and the next window has opened.  A window that opened while the server
- * was down is still due when it starts: the rotation runs late rather than
- * never.  For AutomaticallyAfterDays and rate(N days), a value written
- * since the last rotation (PutSecretValue, UpdateSecret) counts as one, as
- * on AWS: the window moves instead.
+ * on and the moment drawn for it inside the next window has come (a hash of
+ * the secret and the window, core_rotation_start_at, so secrets that share
+ * a schedule do not all rotate at once).  A window that opened while the
+ * server was down is still due when it starts: the rotation runs late
+ * rather than never.  For AutomaticallyAfterDays and rate(N days), a value
+ * written since the last rotation (PutSecretValue, UpdateSecret) counts as
+ * one, as on AWS: the window moves instead.
  *
  * Each attempt is claimed in the store with a lease naming this process
  * (host:pid:nonce), renewed at every step, so one secret never has two
@@ -109,6 +111,12 @@ rotation_scheduler_new(const struct rotation_config *cfg,
 	return STATUS_OK;
 }
 
+const struct rotation_config *
+rotation_scheduler_config(const struct rotation_scheduler *s)
+{
+	return &s->cfg;
+}
+
 void
 rotation_scheduler_free(struct rotation_scheduler *s)
 {
@@ -197,6 +205,9 @@ rotation_scheduler_run_due(struct rotation_scheduler *s)
 		    lease_is_live(row->lease_owner, row->lease_until, now))
 			continue;
 		if (value_changed_since(s, row, now))
+			continue;
+		/* The window is open, its moment has not come. */
+		if (!core_rotation_is_due(row, now))
 			continue;
 		/* External functions call back: wait for the listener. */
 		if (!is_builtin(row)) {

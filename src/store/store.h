@@ -723,6 +723,10 @@ enum status	 store_iam_session_get(struct store_txn *txn,
  * their tags and policy ARNs; *removed tells how many went. */
 enum status	 store_iam_session_purge(struct store_txn *txn,
 		    int64_t before_ms, size_t limit, size_t *removed);
+/* Remove one session of account_id with its tags and policy ARNs (an
+ * unknown one is no error). */
+enum status	 store_iam_session_delete(struct store_txn *txn,
+		    const char *account_id, const char *access_key_id);
 void		 iam_session_record_cleanup(struct iam_session_record *rec);
 
 /* Long-term access keys of one owner in an account: those with this
@@ -796,6 +800,7 @@ struct store_iam_backend {
 	enum status	(*session_get)(void *, const char *,
 			    struct iam_session_record *);
 	enum status	(*session_purge)(void *, int64_t, size_t, size_t *);
+	enum status	(*session_delete)(void *, const char *, const char *);
 	enum status	(*access_key_list_by_owner)(void *, const char *,
 			    const char *, const char *,
 			    struct access_key_record **, size_t *);

@@ -482,6 +482,18 @@ store_iam_session_purge(struct store_txn *txn, int64_t before_ms, size_t limit,
 	return be->session_purge(h, before_ms, limit, removed);
 }
 
+enum status
+store_iam_session_delete(struct store_txn *txn, const char *account_id,
+    const char *access_key_id)
+{
+	const struct store_iam_backend *be;
+	void	*h;
+
+	IAM_BACKEND(txn, h, be);
+	IAM_REQUIRE(account_id != NULL && access_key_id != NULL);
+	return be->session_delete(h, account_id, access_key_id);
+}
+
 /* ---- access keys of one owner ---- */
 
 enum status

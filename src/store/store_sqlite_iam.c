@@ -1212,6 +1212,21 @@ sqlite_iam_session_purge(void *txn, int64_t before_ms, size_t limit,
 	return st;
 }
 
+static enum status
+sqlite_iam_session_delete(void *txn, const char *account_id,
+    const char *access_key_id)
+{
+	struct tag	 session;
+	enum status	 st;
+
+	session.key = (char *)access_key_id;
+	session.value = (char *)account_id;
+	if ((st = store_sqlite_savepoint_begin(txn)) != STATUS_OK)
+		return st;
+	st = session_remove(txn, &session);
+	return store_sqlite_savepoint_end(txn, st);
+}
+
 /* ---- access keys of one owner ---- */
 
 static enum status
@@ -1304,6 +1319,7 @@ const struct store_iam_backend store_iam_backend_sqlite = {
 	.session_put = sqlite_iam_session_put,
 	.session_get = sqlite_iam_session_get,
 	.session_purge = sqlite_iam_session_purge,
+	.session_delete = sqlite_iam_session_delete,
 	.access_key_list_by_owner = sqlite_access_key_list_by_owner,
 	.access_key_set_active = sqlite_access_key_set_active,
 };

@@ -43,10 +43,12 @@ def function_arn(name, account=ACCOUNT, region=REGION):
 # servers
 # --------------------------------------------------------------------------
 
-def rotation_args(interval=1, retry=3600, timeout=60, offset=0):
+def rotation_args(interval=1, retry=3600, timeout=60, offset=0, threads=None):
     args = ["--rotation-interval-seconds", str(interval),
             "--rotation-retry-seconds", str(retry),
             "--rotation-function-timeout-seconds", str(timeout)]
+    if threads is not None:
+        args += ["--threads", str(threads)]
     if offset:
         args += ["--test-clock-offset-seconds", str(int(offset))]
     return args
@@ -200,6 +202,7 @@ def main():
         f.write(json.dumps({{"step": step, "token": token, "secret": arn,
                             "key": os.environ.get("AWS_ACCESS_KEY_ID"),
                             "secret_key": os.environ.get("AWS_SECRET_ACCESS_KEY"),
+                            "session_token": os.environ.get("AWS_SESSION_TOKEN"),
                             "endpoint": os.environ.get("AWS_ENDPOINT_URL"),
                             "region": os.environ.get("AWS_REGION"),
                             "rotation_token": event.get("RotationToken"),
@@ -386,10 +389,13 @@ def audit_events(srv, secret_arn=None, names=None):
 
 
 def rotation_keys(srv):
-    """Access keys made for rotation functions that still exist."""
+    """Credentials made for rotation functions that still exist: their
+    sessions, and long-term keys (of earlier versions)."""
     db = sqlite3.connect(f"file:{srv.data_dir.db}?mode=ro", uri=True)
     try:
         return [r[0] for r in db.execute(
+            "SELECT access_key_id FROM iam_sessions WHERE user_name = 'sesame-rotation' "
+            "UNION ALL "
             "SELECT access_key_id FROM access_keys WHERE user_name = 'sesame-rotation'")]
     finally:
         db.close()
@@ -398,6 +404,19 @@ def rotation_keys(srv):
 def admin_rotation_status(srv, *args):
     r = run_sesame("admin", "--data-dir", srv.data_dir.path, "rotation-status", *args)
     return r
+
+
+def rotates_at(srv, secret_id):
+    """The moment (epoch seconds) inside its next window at which the
+    secret's rotation starts, as `admin rotation-status` shows it."""
+    out = admin_rotation_status(srv, "--secret-id", secret_id)
+    assert out.returncode == 0, out.stderr
+    for line in out.stdout.splitlines():
+        if line.strip().startswith("rotates at:"):
+            text = line.split(":", 1)[1].strip()
+            return datetime.datetime.strptime(text, "%Y-%m-%dT%H:%M:%SZ").replace(
+                tzinfo=datetime.timezone.utc).timestamp()
+    raise AssertionError(f"no 'rotates at' in {out.stdout!r}")
 
 
 def next_midnight(server_time):

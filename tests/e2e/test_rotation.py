@@ -43,6 +43,18 @@ def sm(srv):
     return client(srv)
 
 
+def session_client(srv, key, secret_key, session_token):
+    """A client with temporary credentials (a rotation function's)."""
+    import boto3
+    from botocore.config import Config
+    return boto3.client("secretsmanager", endpoint_url=srv.endpoint,
+                        region_name="us-east-1", aws_access_key_id=key,
+                        aws_secret_access_key=secret_key,
+                        aws_session_token=session_token,
+                        config=Config(retries={"total_max_attempts": 1,
+                                               "mode": "standard"}))
+
+
 def make_secret(sm, fn=None, password="first-password"):
     name = new_name("rot")
     arn = sm.create_secret(Name=name, SecretString=json.dumps(
@@ -75,6 +87,7 @@ def test_secret_never_configured_has_no_rotation_members(srv, sm):
 
 def test_rotate_secret_configures_schedule_without_rotating(srv, sm, fn):
     name, arn = make_secret(sm, fn)
+    current = version_with(sm, name, "AWSCURRENT")
     r = sm.rotate_secret(SecretId=name, RotationLambdaARN=fn.arn,
                          RotationRules={"AutomaticallyAfterDays": 7},
                          RotateImmediately=False)
@@ -99,8 +112,112 @@ def test_rotate_secret_configures_schedule_without_rotating(srv, sm, fn):
     listed_raw = raw(srv, "ListSecrets", {"Filters": [{"Key": "name", "Values": [name]}]}).json
     entry = [e for e in listed_raw["SecretList"] if e["ARN"] == arn][0]
     assert entry["NextRotationDate"] == (day + 8) * DAY - 1
-    # Nothing ran.
-    assert fn.calls(arn) == []
+    # Nothing rotated: the function only ran its test.
+    assert [c["step"] for c in fn.calls(arn)] == ["testSecret"]
+    assert version_with(sm, name, "AWSCURRENT") == current
+
+
+def test_rotate_immediately_false_tests_the_function_on_a_pending_copy(srv, sm, fn):
+    """As AWS does: the function's testSecret step runs on an AWSPENDING
+    version (a copy of AWSCURRENT) that is taken away afterwards."""
+    name, arn = make_secret(sm, fn)
+    current = version_with(sm, name, "AWSCURRENT")
+    before = sm.get_secret_value(SecretId=name)["SecretString"]
+    r = sm.rotate_secret(SecretId=name, RotationLambdaARN=fn.arn, RotateImmediately=False,
+                         RotationRules={"AutomaticallyAfterDays": 30})
+    assert "VersionId" not in r
+    calls = fn.calls(arn)
+    assert [c["step"] for c in calls] == ["testSecret"]
+    test_version = calls[0]["token"]
+    assert test_version != current
+    # The function read the copy as AWSPENDING (it checks the password it
+    # holds), with temporary credentials of its own, gone now.
+    assert calls[0]["key"].startswith("ASIA") and calls[0]["session_token"]
+    assert calls[0]["key"] not in rotation_keys(srv)
+    assert calls[0]["rotation_token"] and len(calls[0]["rotation_token"]) >= 36
+    # Afterwards: AWSCURRENT as it was, no AWSPENDING anywhere, nothing
+    # in progress; the copy keeps no label.
+    assert stages(sm, name) == {current: ["AWSCURRENT"]}
+    assert sm.get_secret_value(SecretId=name)["SecretString"] == before
+    d = describe_raw(srv, name)
+    assert d["RotationEnabled"] is True and "SesameRotationStatus" not in d
+    # A rotation can start at once.
+    token = new_token()
+    sm.rotate_secret(SecretId=name, ClientRequestToken=token)
+    assert wait_outcome(srv, name)["SesameRotationStatus"] == "Succeeded"
+    assert version_with(sm, name, "AWSCURRENT") == token
+
+
+def test_rotate_immediately_false_refuses_a_function_that_fails_its_test(srv, sm, fn):
+    fn.control({"fail": {"testSecret": 1}})
+    try:
+        name, arn = make_secret(sm, fn)
+        current = version_with(sm, name, "AWSCURRENT")
+        msg = expect("InvalidRequestException", sm.rotate_secret, SecretId=name,
+                     RotationLambdaARN=fn.arn, RotateImmediately=False,
+                     RotationRules={"AutomaticallyAfterDays": 30})
+        assert msg.startswith("Secrets Manager can't rotate this secret: the rotation "
+                              "function failed its test (testSecret: ")
+        assert "exit status 3" in msg
+        # Nothing was configured and nothing is left pending.
+        assert "RotationEnabled" not in sm.describe_secret(SecretId=name)
+        assert stages(sm, name) == {current: ["AWSCURRENT"]}
+        assert not any(c["key"] in rotation_keys(srv) for c in fn.calls(arn))
+        # Fixed, it is accepted.
+        sm.rotate_secret(SecretId=name, RotationLambdaARN=fn.arn, RotateImmediately=False,
+                         RotationRules={"AutomaticallyAfterDays": 30})
+        assert sm.describe_secret(SecretId=name)["RotationEnabled"] is True
+        assert [c["step"] for c in fn.calls(arn)] == ["testSecret", "testSecret"]
+    finally:
+        fn.control({})
+
+
+SLOW_TEST_FUNCTION = """#!/bin/sh
+# testSecret takes a while; every other step does nothing.
+cat >/dev/null
+[ "$SESAME_ROTATION_STEP" = testSecret ] && sleep 4
+exit 0
+"""
+
+
+def test_function_tests_leave_an_http_thread_for_the_functions(tmp_path):
+    """With two HTTP threads, one RotateSecret may test its function at a
+    time; a second one at once is refused, not left hanging."""
+    import concurrent.futures
+    srv = rotation_server(tmp_path / "server", threads=2)
+    try:
+        path = tmp_path / "slow.sh"
+        path.write_text(SLOW_TEST_FUNCTION)
+        path.chmod(0o755)
+        arn = function_arn(f"slow-{uuid.uuid4().hex[:6]}")
+        r = srv.data_dir.admin("function", "register", "--arn", arn, "--command", str(path))
+        assert r.returncode == 0, r.stderr
+        sm = client(srv)
+        names = [make_secret(sm)[0] for _ in range(2)]
+
+        def configure(name):
+            try:
+                client(srv).rotate_secret(SecretId=name, RotationLambdaARN=arn,
+                                          RotateImmediately=False,
+                                          RotationRules={"AutomaticallyAfterDays": 9})
+                return "ok"
+            except ClientError as e:
+                return (error_code(e), error_message(e))
+
+        with concurrent.futures.ThreadPoolExecutor(2) as pool:
+            first = pool.submit(configure, names[0])
+            import time
+            time.sleep(1.5)
+            second = pool.submit(configure, names[1])
+            results = [first.result(timeout=60), second.result(timeout=60)]
+        assert results[0] == "ok"
+        assert results[1] == ("InvalidRequestException",
+                              "Secrets Manager can't test the rotation function now: other "
+                              "RotateSecret requests are testing theirs. Try again.")
+        # Once the first is done, the second goes through.
+        assert configure(names[1]) == "ok"
+    finally:
+        stop(srv)
 
 
 def test_schedule_expression_and_duration_are_described(srv, sm, fn):
@@ -286,6 +403,8 @@ def test_external_function_rotates_through_the_four_steps(srv, sm, fn):
     key = calls[0]["key"]
     assert key and key != srv.credentials().access_key
     assert not any(c["has_root_key"] for c in calls)
+    # Temporary credentials: a session key with its token.
+    assert key.startswith("ASIA") and calls[0]["session_token"]
 
     # AWSCURRENT moved to the new version, AWSPREVIOUS to the old one, and
     # AWSPENDING is gone.
@@ -301,6 +420,10 @@ def test_external_function_rotates_through_the_four_steps(srv, sm, fn):
     from harness import Creds
     with pytest.raises(ClientError) as ei:
         client(srv, creds=Creds(key, calls[0]["secret_key"])).list_secrets()
+    assert error_code(ei.value) == "UnrecognizedClientException"
+    with pytest.raises(ClientError) as ei:
+        session_client(srv, key, calls[0]["secret_key"],
+                       calls[0]["session_token"]).list_secrets()
     assert error_code(ei.value) == "UnrecognizedClientException"
 
     # Every step is an audit event.
@@ -413,7 +536,8 @@ def test_removed_function_cannot_be_invoked(srv, sm, tmp_path):
     # The pre-flight check sees it first.
     expect("AccessDeniedException", sm.rotate_secret, SecretId=name, ClientRequestToken=token,
            message=MSG_CANNOT_INVOKE)
-    assert other.calls(arn) == []
+    # Only the test RotateImmediately=False ran while it was registered.
+    assert [c["step"] for c in other.calls(arn)] == ["testSecret"]
 
 
 def test_function_registry_commands(srv, tmp_path):
@@ -472,6 +596,7 @@ def test_url_function_gets_the_event_and_credentials(srv, sm, fn, tmp_path):
                    "AWS_REGION": self.headers["X-Sesame-Region"],
                    "AWS_ACCESS_KEY_ID": self.headers["X-Sesame-Access-Key-Id"],
                    "AWS_SECRET_ACCESS_KEY": self.headers["X-Sesame-Secret-Access-Key"],
+                   "AWS_SESSION_TOKEN": self.headers["X-Sesame-Session-Token"],
                    "AWS_CONFIG_FILE": "/dev/null",
                    "AWS_SHARED_CREDENTIALS_FILE": "/dev/null",
                    "PATH": "/usr/bin:/bin"}

@@ -1,5 +1,6 @@
 """The rotation scheduler with an injected clock (--test-clock-offset-seconds):
-a rate(1 day) secret rotates once a day, a cron schedule inside its window,
+a rate(1 day) secret rotates once a day, a cron schedule inside its window
+at the moment drawn for the secret (not when the window opens),
 a rotation due while the server was down runs after it starts, a failed
 attempt is retried by the scheduler with the same pending version, a value
 written by hand counts as a rotation for AutomaticallyAfterDays, and a
@@ -17,7 +18,7 @@ import pytest
 from harness import new_name, new_token
 from rotation_helpers import (DAY, RotationFunction, audit_events, client,
                               describe_raw, kill_hard, process_kill, restart,
-                              rotation_keys, rotation_server, server_now,
+                              rotates_at, rotation_keys, rotation_server, server_now,
                               stages, stop, version_with, wait_for, wait_outcome)
 
 HOUR = 3600
@@ -47,6 +48,14 @@ def finished(fn, arn):
     return [c["token"] for c in fn.calls(arn) if c["step"] == "finishSecret"]
 
 
+def rotation_calls(fn, arn):
+    """The function's calls but the test RotateSecret runs when it does not
+    rotate at once (its first call, a testSecret)."""
+    calls = fn.calls(arn)
+    assert calls and calls[0]["step"] == "testSecret", calls
+    return calls[1:]
+
+
 def offset_for(server_time):
     """The clock offset that makes the server's now server_time."""
     return int(server_time - time.time())
@@ -60,11 +69,16 @@ def test_rate_one_day_rotates_once_a_day_and_catches_up_after_downtime(srv, fn):
     day = int(server_now(srv) // DAY)
     assert describe_raw(srv, name)["NextRotationDate"] == (day + 2) * DAY - 1
     time.sleep(3)
-    assert fn.calls(arn) == []
+    assert rotation_calls(fn, arn) == []
 
-    # The next day at 02:00: the window opened at midnight, while the
-    # server was down; it rotates once it starts.
-    restart(srv, offset_for((day + 1) * DAY + 2 * HOUR))
+    # The rotation starts at a moment inside the window (the next UTC
+    # day), drawn for this secret, leaving the window's last quarter hour.
+    at = rotates_at(srv, name)
+    assert (day + 1) * DAY <= at < (day + 2) * DAY - 15 * 60
+
+    # Late on the next day: the window opened at midnight and its moment
+    # passed while the server was down; it rotates once it starts.
+    restart(srv, offset_for((day + 2) * DAY - 10 * 60))
     sm = client(srv)
     wait_for(lambda: len(finished(fn, arn)) == 1, what="the first rotation")
     d = wait_outcome(srv, name, ("Succeeded",))
@@ -76,7 +90,9 @@ def test_rate_one_day_rotates_once_a_day_and_catches_up_after_downtime(srv, fn):
     assert len(finished(fn, arn)) == 1, "rotated twice on one day"
 
     # A day later: once more, and only once.
-    restart(srv, offset_for((day + 2) * DAY + 3 * HOUR))
+    at = rotates_at(srv, name)
+    assert (day + 2) * DAY <= at < (day + 3) * DAY - 15 * 60
+    restart(srv, offset_for((day + 3) * DAY - 10 * 60))
     sm = client(srv)
     wait_for(lambda: len(finished(fn, arn)) == 2, what="the second rotation")
     second = finished(fn, arn)[1]
@@ -99,15 +115,23 @@ def test_cron_schedule_fires_inside_its_window(srv, fn):
         window += DAY
     assert describe_raw(srv, name)["NextRotationDate"] == window + 2 * HOUR - 1
 
+    at = rotates_at(srv, name)
+    assert window <= at < window + 2 * HOUR - 15 * 60
+
     # An hour before the window: nothing.
     restart(srv, offset_for(window - HOUR))
     time.sleep(3)
-    assert fn.calls(arn) == []
-    # Inside the window: it rotates.
-    restart(srv, offset_for(window + 30 * 60))
+    assert rotation_calls(fn, arn) == []
+    # In the window, before the secret's moment: nothing yet.
+    if at - window >= 60:
+        restart(srv, offset_for(at - 40))
+        time.sleep(3)
+        assert rotation_calls(fn, arn) == []
+    # Its moment came: it rotates.
+    restart(srv, offset_for(at + 5))
     wait_for(lambda: len(finished(fn, arn)) == 1, what="the rotation in the window")
     d = wait_outcome(srv, name, ("Succeeded",))
-    assert window <= d["LastRotatedDate"] < window + 2 * HOUR
+    assert at <= d["LastRotatedDate"] < window + 2 * HOUR
     assert d["NextRotationDate"] == window + DAY + 2 * HOUR - 1
     time.sleep(2)
     assert len(finished(fn, arn)) == 1
@@ -129,8 +153,8 @@ def test_value_written_by_hand_counts_as_a_rotation_for_automatic_days(srv, fn):
     restart(srv, offset_for((day + 2) * DAY + 2 * HOUR))
     wait_for(lambda: describe_raw(srv, name)["NextRotationDate"] == (day + 4) * DAY - 1,
              what="the window to move")
-    assert fn.calls(arn) == []
-    restart(srv, offset_for((day + 3) * DAY + 2 * HOUR))
+    assert rotation_calls(fn, arn) == []
+    restart(srv, offset_for((day + 4) * DAY - 10 * 60))
     wait_for(lambda: len(finished(fn, arn)) == 1, what="the rotation")
 
 
@@ -220,13 +244,13 @@ def test_failed_scheduled_rotation_waits_for_its_retry_in_an_open_window(srv, fn
                      RotationRules={"AutomaticallyAfterDays": 1})
     day = int(server_now(srv) // DAY)
     fn.control({"fail": {"createSecret": 1}})
-    restart(srv, offset_for((day + 1) * DAY + HOUR))
+    restart(srv, offset_for((day + 2) * DAY - 10 * 60))
     d = wait_outcome(srv, name, ("Failed",))
     token = d["SesameRotationVersionId"]
     # The window is open, but the failed rotation waits for its retry
     # (rotation-retry-seconds is an hour here): no attempt every pass.
     time.sleep(4)
-    assert [c["step"] for c in fn.calls(arn)] == ["createSecret"]
+    assert [c["step"] for c in rotation_calls(fn, arn)] == ["createSecret"]
     assert describe_raw(srv, name)["SesameRotationStatus"] == "Failed"
     # Retried by hand with its version, it completes.
     sm = client(srv)

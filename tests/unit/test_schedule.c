@@ -2,7 +2,8 @@
  * test_schedule.c: unit tests for RotationRules (rotation/schedule.c):
  * rate() and cron() expressions as Secrets Manager accepts them, the
  * rotation window (Duration and its defaults), the next window from a given
- * time, and the refusals with AWS's messages.
+ * time, the refusals with AWS's messages, and the moment inside a window
+ * a rotation starts at (core_rotation_start_at).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -419,6 +420,44 @@ test_builtin_function_names(void **state)
 	assert_null(rotation_function_name("rotate-it"));
 }
 
+static void
+test_rotation_starts_at_a_stable_moment_inside_the_window(void **state)
+{
+	const char	*a = "arn:aws:secretsmanager:us-east-1:123456789012:"
+			    "secret:app/a-AbCdEf";
+	const char	*b = "arn:aws:secretsmanager:us-east-1:123456789012:"
+			    "secret:app/b-GhIjKl";
+	int64_t		 start = utc(2026, 3, 1, 0), end = start + DAY;
+	int64_t		 at, distinct = 0, previous = 0;
+
+	(void)state;
+	/* Inside the window, before its tail, on a whole second. */
+	for (int day = 0; day < 50; day++) {
+		int64_t s0 = start + day * DAY;
+
+		at = core_rotation_start_at(a, s0, s0 + DAY);
+		assert_true(at >= s0);
+		assert_true(at < s0 + DAY - ROTATION_WINDOW_TAIL_MS);
+		assert_int_equal(at % 1000, 0);
+		/* The same secret and window: the same moment, always. */
+		assert_int_equal(at, core_rotation_start_at(a, s0, s0 + DAY));
+		if (at - s0 != previous)
+			distinct++;
+		previous = at - s0;
+	}
+	/* Another window or another secret: another draw. */
+	assert_true(distinct > 40);
+	assert_true(core_rotation_start_at(a, start, end) !=
+	    core_rotation_start_at(b, start, end));
+	/* A one-hour window keeps its last quarter hour. */
+	at = core_rotation_start_at(b, start, start + HOUR);
+	assert_true(at >= start && at < start + HOUR - 15 * 60 * 1000);
+	/* Nothing to draw from: the window's start. */
+	assert_int_equal(core_rotation_start_at(a, start, start + 10 * 60 *
+	    1000), start);
+	assert_int_equal(core_rotation_start_at(NULL, start, end), start);
+}
+
 int
 main(void)
 {
@@ -437,6 +476,7 @@ main(void)
 		cmocka_unit_test(test_no_rules_is_no_schedule),
 		cmocka_unit_test(test_plan_bases_days_on_the_last_rotation_and_others_on_now),
 		cmocka_unit_test(test_builtin_function_names),
+		cmocka_unit_test(test_rotation_starts_at_a_stable_moment_inside_the_window),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
