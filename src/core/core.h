@@ -804,10 +804,12 @@ typedef enum status (*core_rotation_plan_fn)(void *arg,
 /* Can lambda_arn rotate secret (rotation_preflight)?  Runs outside any
  * transaction; may read secrets through req (as the caller).
  * rotate_immediately false: no rotation starts now, so the check may try
- * the function (its testSecret step). */
+ * the function (its testSecret step).  *master_arn (malloc'd, or left
+ * NULL): the master secret a function may read, kept in the row. */
 typedef enum status (*core_rotation_preflight_fn)(void *arg,
     struct core_request *req, const struct secret_record *secret,
-    const char *lambda_arn, bool rotate_immediately, struct error *err);
+    const char *lambda_arn, bool rotate_immediately, char **master_arn,
+    struct error *err);
 
 struct core_rotate_input {
 	const char			*secret_id;

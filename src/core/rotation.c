@@ -262,6 +262,7 @@ core_secret_rotate(struct core_request *req, const struct core_rotate_input *in,
 	struct store_txn	*txn = NULL;
 	struct rotate_state	 rs;
 	struct rotation_record	*row;
+	char			*master_arn = NULL;
 	enum status		 st;
 
 	memset(&rs, 0, sizeof(rs));
@@ -273,8 +274,8 @@ core_secret_rotate(struct core_request *req, const struct core_rotate_input *in,
 	txn = NULL;
 
 	if (in->preflight != NULL && (st = in->preflight(in->hook_arg, req,
-	    &rs.secret, rs.lambda_arn, in->rotate_immediately, err)) !=
-	    STATUS_OK)
+	    &rs.secret, rs.lambda_arn, in->rotate_immediately, &master_arn,
+	    err)) != STATUS_OK)
 		goto out;
 
 	/* Everything again, under the write lock, then store it. */
@@ -289,7 +290,8 @@ core_secret_rotate(struct core_request *req, const struct core_rotate_input *in,
 	row->display_days = rs.plan.display_days;
 	row->next_window_at = rs.plan.next_window_at;
 	row->next_window_end_at = rs.plan.next_window_end_at;
-	if ((st = strdup_into(&row->lambda_arn, rs.lambda_arn)) != STATUS_OK ||
+	if ((st = strdup_into(&row->master_arn, master_arn)) != STATUS_OK ||
+	    (st = strdup_into(&row->lambda_arn, rs.lambda_arn)) != STATUS_OK ||
 	    (st = strdup_into(&row->duration, rs.duration)) != STATUS_OK ||
 	    (st = strdup_into(&row->schedule_expression, rs.expression)) !=
 	    STATUS_OK)
@@ -337,6 +339,7 @@ core_secret_rotate(struct core_request *req, const struct core_rotate_input *in,
 out:
 	store_rollback(txn);
 	rotate_state_cleanup(&rs);
+	free(master_arn);
 	return st;
 }
 

@@ -121,13 +121,17 @@ const char	*rotation_function_name(const char *arn);
  * function is tried as AWS tries a Lambda function: a copy of AWSCURRENT
  * is stored as an AWSPENDING version, the function runs its testSecret
  * step on it, and the label is removed again (rotation_function_test).
+ * For a function, *master_arn gets the master secret AWSCURRENT's
+ * "masterarn" names (full ARN, malloc'd; left NULL when none): the one
+ * other secret the function's credentials may read, fixed here.
  * arg is unused.  STATUS_ACCESS_DENIED (AWS's "cannot invoke" message) for
  * an unknown function; STATUS_INVALID_REQUEST with a message naming the
  * problem otherwise.
  */
 enum status	 rotation_preflight(void *arg, struct core_request *req,
 		    const struct secret_record *secret, const char *lambda_arn,
-		    bool rotate_immediately, struct error *err);
+		    bool rotate_immediately, char **master_arn,
+		    struct error *err);
 /*
  * The configuration function tests run with (the scheduler's: endpoint,
  * CA, timeouts, should_stop), set by the server once its scheduler exists

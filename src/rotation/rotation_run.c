@@ -426,40 +426,48 @@ builtin_roll_back(struct run *r)
 /* ---- an external function's credentials ---- */
 
 /*
- * The full ARN of the master secret named by the secret's "masterarn"
- * (alternating users), when it is a secret of the same account; NULL when
- * there is none.  Anything unreadable means no master: the function then
- * cannot read one, which fails its rotation, not this one.
+ * The master secret named by the "masterarn" field of secret_arn's
+ * AWSCURRENT value, as its full ARN; NULL when there is none, it is not a
+ * secret of the same account (the service reads within it only) or it is
+ * the secret itself.  Read when RotateSecret configures rotation and kept
+ * in the rotation's row: what a function may read is decided then, by
+ * whoever may configure rotation, not by the value the function itself
+ * writes later.
  */
 static char *
-master_arn_resolve(const struct run *r)
+master_arn_of(const struct core_env *env, const char *secret_arn,
+    const char *account_id, const char *region, int64_t now_ms)
 {
 	struct core_request		 req;
+	struct secret_value_output	 v;
 	struct secret_description	 d;
-	struct secret_buf		*value = NULL;
 	struct error			 e;
 	const char			*name;
 	json_t				*o = NULL;
 	char				*arn = NULL;
 
+	memset(&v, 0, sizeof(v));
 	memset(&d, 0, sizeof(d));
 	error_clear(&e);
-	if (value_read(r, r->c->rotation.secret_arn, NULL, STAGE_CURRENT,
-	    &value, NULL, &e) != STATUS_OK)
+	core_service_request_init(&req, env, account_id, region,
+	    "secretsmanager:GetSecretValue", now_ms);
+	if (core_secret_get_value(&req, secret_arn, NULL, STAGE_CURRENT, &v,
+	    &e) != STATUS_OK || v.version.is_binary)
 		goto out;
-	if ((o = json_loadb((const char *)value->data, value->len, 0,
+	if ((o = json_loadb((const char *)v.value->data, v.value->len, 0,
 	    NULL)) == NULL ||
 	    (name = json_string_value(json_object_get(o, "masterarn"))) ==
 	    NULL)
 		goto out;
-	service_request(r, &req, "secretsmanager:DescribeSecret");
+	core_service_request_init(&req, env, account_id, region,
+	    "secretsmanager:DescribeSecret", now_ms);
 	if (core_secret_describe(&req, name, &d, &e) == STATUS_OK &&
-	    strcmp(d.secret.arn, r->c->rotation.secret_arn) != 0)
+	    strcmp(d.secret.arn, secret_arn) != 0)
 		arn = strdup(d.secret.arn);
 out:
 	secret_description_cleanup(&d);
 	json_decref(o);
-	secret_buf_free(value);
+	secret_value_output_cleanup(&v);
 	return arn;
 }
 
@@ -478,7 +486,8 @@ static enum status
 function_policy(const struct run *r, char **out)
 {
 	json_t		*statements, *o = NULL;
-	char		*master, via[128];
+	const char	*master;
+	char		 via[128];
 	enum status	 st = STATUS_NO_MEMORY;
 
 	*out = NULL;
@@ -498,15 +507,12 @@ function_policy(const struct run *r, char **out)
 	    via);
 	if (statements == NULL)
 		return st;
-	if ((master = master_arn_resolve(r)) != NULL) {
-		if (json_array_append_new(statements, json_pack("{s:s, s:s, "
-		    "s:s}", "Effect", "Allow", "Action",
-		    "secretsmanager:GetSecretValue", "Resource", master)) != 0) {
-			free(master);
-			json_decref(statements);
-			return st;
-		}
-		free(master);
+	if ((master = r->c->rotation.master_arn) != NULL &&
+	    json_array_append_new(statements, json_pack("{s:s, s:s, s:s}",
+	    "Effect", "Allow", "Action", "secretsmanager:GetSecretValue",
+	    "Resource", master)) != 0) {
+		json_decref(statements);
+		return st;
 	}
 	if ((o = json_pack("{s:s, s:o}", "Version", "2012-10-17", "Statement",
 	    statements)) == NULL)
@@ -846,6 +852,8 @@ function_test_run(const struct rotation_config *cfg,
 	c.rotation.region = secret->region;
 	c.rotation.lambda_arn = fn->arn;
 	c.rotation.rotation_token = rotation_token;
+	c.rotation.master_arn = master_arn_of(cfg->env, secret->arn,
+	    secret->account_id, secret->region, rotation_now_ms(cfg));
 	c.version_id = token;
 	a.cfg = cfg;
 	a.claim = &c;
@@ -920,6 +928,7 @@ out:
 	sts_credentials_cleanup(&c.credentials);
 	secret_value_output_cleanup(&v);
 	secret_write_output_cleanup(&w);
+	free(c.rotation.master_arn);
 	free(policy);
 	return st;
 }
@@ -1036,7 +1045,7 @@ out:
 enum status
 rotation_preflight(void *arg, struct core_request *req,
     const struct secret_record *secret, const char *lambda_arn,
-    bool rotate_immediately, struct error *err)
+    bool rotate_immediately, char **master_arn, struct error *err)
 {
 	struct rotation_function_record	 fn;
 	struct db_credentials		 current, master;
@@ -1106,6 +1115,9 @@ rotation_preflight(void *arg, struct core_request *req,
 	}
 	st = rotate_immediately ? STATUS_OK : rotation_function_test(secret,
 	    &fn, err);
+	if (st == STATUS_OK)
+		*master_arn = master_arn_of(req->env, secret->arn,
+		    secret->account_id, secret->region, req->now_ms);
 out:
 	rotation_function_record_cleanup(&fn);
 	db_credentials_cleanup(&current);

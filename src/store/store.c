@@ -878,6 +878,7 @@ rotation_record_cleanup(struct rotation_record *rec)
 	free(rec->last_error);
 	free(rec->lease_owner);
 	free(rec->access_key_id);
+	free(rec->master_arn);
 	free(rec->secret_arn);
 	free(rec->account_id);
 	free(rec->region);

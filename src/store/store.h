@@ -429,6 +429,10 @@ struct rotation_record {
 	int64_t		 lease_until;
 	char		*access_key_id;		/* the attempt's key; NULL: none */
 	int64_t		 updated_at;
+	/* The master secret (full ARN) a rotation function may read, from
+	 * AWSCURRENT's "masterarn" when RotateSecret configured it; NULL:
+	 * none. */
+	char		*master_arn;
 	/* Read from the secret by get and list (put ignores them). */
 	char		*secret_arn;
 	char		*account_id;

@@ -332,6 +332,10 @@ static const char *const store_sqlite_migrations[] = {
 	"  policy		TEXT NOT NULL,"
 	"  updated_at	INTEGER NOT NULL"
 	");",
+
+	/* 7: the master secret a rotation function may read, fixed when
+	 * rotation is configured */
+	"ALTER TABLE secret_rotations ADD COLUMN master_arn TEXT;",
 };
 
 #define STORE_SQLITE_SCHEMA_VERSION \
@@ -441,7 +445,8 @@ enum stmt_id {
 	"(SELECT v.created_at FROM version_stages vs "			\
 	"JOIN secret_versions v ON v.secret_id = vs.secret_id "	\
 	"AND v.version_id = vs.version_id "				\
-	"WHERE vs.secret_id = r.secret_id AND vs.stage = 'AWSCURRENT') "\
+	"WHERE vs.secret_id = r.secret_id AND vs.stage = 'AWSCURRENT'), "\
+	"r.master_arn "							\
 	"FROM secret_rotations r JOIN secrets s ON s.id = r.secret_id "
 
 #define SECRET_COLUMNS							\
@@ -686,9 +691,9 @@ static const char *const stmt_sql[STMT__COUNT] = {
 	    "schedule_expression, last_rotated_at, next_window_at, "
 	    "next_window_end_at, pending_version_id, rotation_token, step, "
 	    "status, last_error, attempt_count, started_at, retry_at, "
-	    "lease_owner, lease_until, access_key_id, updated_at) VALUES (?1, "
-	    "?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, "
-	    "?17, ?18, ?19, ?20, ?21, ?22)",
+	    "lease_owner, lease_until, access_key_id, updated_at, master_arn) "
+	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, "
+	    "?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23)",
 	/* ?3 = 0 lists every row; else the rows due at ?3. */
 	[STMT_ROTATION_LIST] =
 	    "SELECT " ROTATION_COLUMNS
@@ -2984,6 +2989,8 @@ rotation_from_row(sqlite3_stmt *s, struct rotation_record *out)
 		goto out;
 	rec.secret_deleted_at = sqlite3_column_int64(s, 25);
 	rec.current_created_at = sqlite3_column_int64(s, 26);
+	if ((st = column_text(s, 27, &rec.master_arn)) != STATUS_OK)
+		goto out;
 	*out = rec;
 	memset(&rec, 0, sizeof(rec));
 out:
@@ -3043,6 +3050,7 @@ store_sqlite_rotation_put(void *txn, const struct rotation_record *rec)
 	rc = bind_int64(s, 20, rec->lease_until, rc);
 	rc = bind_text(s, 21, rec->access_key_id, rc);
 	rc = bind_int64(s, 22, rec->updated_at, rc);
+	rc = bind_text(s, 23, rec->master_arn, rc);
 	return stmt_done(c, s, rc, "rotation put");
 }
 
