@@ -230,6 +230,9 @@ rotation_status(const struct core_env *env, const char **values)
 		    " (secret scheduled for deletion)" : "");
 		printf("  function:      %s\n", r->lambda_arn != NULL ?
 		    r->lambda_arn : "-");
+		if (r->master_arn != NULL)
+			printf("  master secret: %s (its function may read it)\n",
+			    r->master_arn);
 		printf("  rules:        ");
 		if (r->after_days > 0)
 			printf(" AutomaticallyAfterDays=%lld",

@@ -228,6 +228,16 @@ def test_alternating_users_function_may_read_its_master_secret(srv, tmp_path):
     denied(seen["get_other"], "secretsmanager:GetSecretValue")
     assert json.loads(sm.get_secret_value(SecretId=master_name)["SecretString"])[
         "password"] == "master-password"
+    # The master is the one RotateSecret saw: a value naming another secret
+    # later does not move it (only a new RotateSecret does).
+    status = srv.data_dir.admin("rotation-status", "--secret-id", name)
+    assert status.returncode == 0, status.stderr
+    assert f"master secret: {master['ARN']}" in status.stdout, status.stdout
+    sm.put_secret_value(SecretId=name, SecretString=json.dumps(
+        {"username": "app", "password": "again", "masterarn": other["ARN"]}))
+    status = srv.data_dir.admin("rotation-status", "--secret-id", name)
+    assert f"master secret: {master['ARN']}" in status.stdout, status.stdout
+    assert other["ARN"] not in status.stdout
 
 
 # --------------------------------------------------------------------------
