@@ -1139,6 +1139,53 @@ out:
 	return rc;
 }
 
+/*
+ * Is this file Sesame's, and of a schema this build knows?  Reads only:
+ * the answer must be known before anything writes to the file, so that a
+ * refused start leaves another program's database exactly as it was
+ * (PRAGMA journal_mode = WAL alone rewrites header bytes 18-19).  Run
+ * once before the file is touched and again inside the migration's lock,
+ * where another process may have got there first.  *version is the
+ * schema version on success.
+ */
+static enum status
+conn_identity(struct sqlite_conn *c, int64_t *version, struct error *err)
+{
+	int64_t		 app = 0, user_version = 0, objects = 0;
+	int		 rc;
+
+	/* The first statements that read the file: NOTADB shows here. */
+	if ((rc = conn_query_int(c, "PRAGMA application_id", &app)) !=
+	    SQLITE_OK ||
+	    (rc = conn_query_int(c, "PRAGMA user_version", &user_version)) !=
+	    SQLITE_OK ||
+	    (rc = conn_query_int(c, "SELECT count(*) FROM sqlite_master",
+	    &objects)) != SQLITE_OK)
+		return conn_open_status(c, rc, "cannot read the schema of",
+		    err);
+	if (app != STORE_SQLITE_APPLICATION_ID &&
+	    (app != 0 || user_version != 0 || objects != 0)) {
+		log_error("store: %s is a SQLite database of another program "
+		    "(application_id %lld)", c->store->path, (long long)app);
+		return error_set(err, STATUS_CORRUPT,
+		    "the database file belongs to another program");
+	}
+	if (user_version > STORE_SQLITE_SCHEMA_VERSION) {
+		log_error("store: %s has schema %lld; this build knows up to %d",
+		    c->store->path, (long long)user_version,
+		    STORE_SQLITE_SCHEMA_VERSION);
+		return error_set(err, STATUS_CORRUPT,
+		    "the database was written by a newer Sesame (schema %lld, "
+		    "this build knows %d): upgrade Sesame",
+		    (long long)user_version, STORE_SQLITE_SCHEMA_VERSION);
+	}
+	if (user_version < 0)
+		return error_set(err, STATUS_CORRUPT,
+		    "the database has an invalid schema version");
+	*version = user_version;
+	return STATUS_OK;
+}
+
 /* The first connection sets what persists in the file: WAL. */
 static enum status
 conn_setup_file(struct sqlite_conn *c, struct error *err)
@@ -1149,7 +1196,6 @@ conn_setup_file(struct sqlite_conn *c, struct error *err)
 	int64_t		 fk = 0;
 	int		 rc;
 
-	/* The first statement that reads the file: NOTADB shows here. */
 	if ((rc = sqlite3_prepare_v2(c->db, "PRAGMA journal_mode = WAL", -1,
 	    &s, NULL)) != SQLITE_OK ||
 	    (rc = sqlite3_step(s)) != SQLITE_ROW) {
@@ -1188,7 +1234,7 @@ conn_migrate(struct sqlite_conn *c, struct error *err)
 {
 	char		 sql[128];
 	enum status	 st = STATUS_IO;
-	int64_t		 app = 0, version = 0, objects = 0;
+	int64_t		 version = 0;
 	bool		 in_txn = false;
 	int		 rc;
 
@@ -1198,38 +1244,8 @@ conn_migrate(struct sqlite_conn *c, struct error *err)
 		goto out;
 	}
 	in_txn = true;
-	if ((rc = conn_query_int(c, "PRAGMA application_id", &app)) !=
-	    SQLITE_OK ||
-	    (rc = conn_query_int(c, "PRAGMA user_version", &version)) !=
-	    SQLITE_OK ||
-	    (rc = conn_query_int(c, "SELECT count(*) FROM sqlite_master",
-	    &objects)) != SQLITE_OK) {
-		st = conn_open_status(c, rc, "cannot read the schema of", err);
+	if ((st = conn_identity(c, &version, err)) != STATUS_OK)
 		goto out;
-	}
-	if (app != STORE_SQLITE_APPLICATION_ID &&
-	    (app != 0 || version != 0 || objects != 0)) {
-		log_error("store: %s is a SQLite database of another program "
-		    "(application_id %lld)", c->store->path, (long long)app);
-		st = error_set(err, STATUS_CORRUPT,
-		    "the database file belongs to another program");
-		goto out;
-	}
-	if (version > STORE_SQLITE_SCHEMA_VERSION) {
-		log_error("store: %s has schema %lld; this build knows up to %d",
-		    c->store->path, (long long)version,
-		    STORE_SQLITE_SCHEMA_VERSION);
-		st = error_set(err, STATUS_CORRUPT,
-		    "the database was written by a newer Sesame (schema %lld, "
-		    "this build knows %d): upgrade Sesame", (long long)version,
-		    STORE_SQLITE_SCHEMA_VERSION);
-		goto out;
-	}
-	if (version < 0) {
-		st = error_set(err, STATUS_CORRUPT,
-		    "the database has an invalid schema version");
-		goto out;
-	}
 	if (version == STORE_SQLITE_SCHEMA_VERSION) {
 		st = STATUS_OK;
 		goto out;
@@ -1270,6 +1286,7 @@ store_sqlite_open(const struct store_config *cfg, void **handle,
 	struct sqlite_store *ss = NULL;
 	struct sqlite_conn *c = NULL;
 	enum status	 st = STATUS_NO_MEMORY;
+	int64_t		 version = 0;
 	bool		 has_lock = false;
 
 	if (cfg->path == NULL || cfg->path[0] == '\0') {
@@ -1292,8 +1309,14 @@ store_sqlite_open(const struct store_config *cfg, void **handle,
 		goto out;
 	}
 	has_lock = true;
+	/*
+	 * Every check that can refuse the file reads only, and runs before
+	 * the first statement that writes (the journal mode, then the
+	 * migrations): a refused start leaves the file as it was.
+	 */
 	if ((st = file_prepare(ss->path, err)) != STATUS_OK ||
 	    (st = conn_open(ss, &c, err)) != STATUS_OK ||
+	    (st = conn_identity(c, &version, err)) != STATUS_OK ||
 	    (st = conn_setup_file(c, err)) != STATUS_OK ||
 	    (st = conn_migrate(c, err)) != STATUS_OK)
 		goto out;
