@@ -5,9 +5,10 @@
  * disk when it returns.  The schema is a table of numbered migrations:
  * PRAGMA user_version holds how many have run and PRAGMA application_id
  * marks the file as Sesame's.  A file that is not a SQLite database,
- * belongs to another program or carries a newer schema is refused, never
- * rewritten.  The file is created mode 0600; SQLite gives its -wal and
- * -shm files the same mode.
+ * belongs to another program, carries a newer schema or fails PRAGMA
+ * quick_check is refused, never rewritten: every check at open reads only
+ * and runs before the first write.  The file is created mode 0600; SQLite
+ * gives its -wal and -shm files the same mode.
  *
  * Connections live in a pool: a transaction takes one at begin and hands
  * it back at commit or rollback, so every thread inside a transaction has
@@ -48,6 +49,9 @@
 #define STORE_SQLITE_BUSY_TIMEOUT_MS	10000
 #define STORE_SQLITE_COMMIT_RETRIES	5
 #define STORE_SQLITE_IDLE_MAX		16
+#define STORE_SQLITE_PREREAD_BYTES	(1024 * 1024)
+/* Problems the start-up check reports before it stops looking. */
+#define STORE_SQLITE_CHECK_REPORTS	"10"
 
 /*
  * Migration i (counting from 1) is store_sqlite_migrations[i - 1].  Append
@@ -1186,6 +1190,128 @@ conn_identity(struct sqlite_conn *c, int64_t *version, struct error *err)
 	return STATUS_OK;
 }
 
+/*
+ * Read the whole file once, in order, before the integrity check: the
+ * check walks each b-tree in key order, which is random page order on
+ * disk, and on a cold cache that costs seconds where one sequential read
+ * costs a tenth of one (docs/reliability.md has the figures).  Not mmap:
+ * a read error there is a SIGBUS, here it is a message.
+ */
+static enum status
+file_preread(const char *path, struct error *err)
+{
+	enum status	 st = STATUS_IO;
+	char		*buf = NULL;
+	ssize_t		 n;
+	int		 fd = -1;
+
+	if ((buf = malloc(STORE_SQLITE_PREREAD_BYTES)) == NULL) {
+		st = error_set(err, STATUS_NO_MEMORY, "out of memory");
+		goto out;
+	}
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)) == -1) {
+		log_error("store: open %s: %s", path, strerror(errno));
+		st = error_set(err, STATUS_IO,
+		    "cannot open the database file: %s", strerror(errno));
+		goto out;
+	}
+	(void)posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
+	do {
+		n = read(fd, buf, STORE_SQLITE_PREREAD_BYTES);
+	} while (n > 0 || (n == -1 && errno == EINTR));
+	if (n == -1) {
+		log_error("store: read %s: %s", path, strerror(errno));
+		st = error_set(err, STATUS_IO,
+		    "cannot read the database file: %s", strerror(errno));
+		goto out;
+	}
+	st = STATUS_OK;
+out:
+	if (fd != -1)
+		close(fd);
+	free(buf);
+	return st;
+}
+
+/*
+ * The first line of a quick_check report, without the heading SQLite puts
+ * before it ("*** in database main ***"), for the one-line message.
+ */
+static void
+check_finding(char *buf, size_t size, const unsigned char *text)
+{
+	const char	*line = text != NULL ? (const char *)text : "?";
+	const char	*heading = "*** in database main ***\n";
+
+	if (strncmp(line, heading, strlen(heading)) == 0)
+		line += strlen(heading);
+	snprintf(buf, size, "%.*s", (int)strcspn(line, "\n"), line);
+}
+
+/*
+ * Refuse a database whose pages are damaged, before serving from it:
+ * otherwise the damage shows only as failures of the requests that
+ * touch it, and the server runs on half its data.  PRAGMA quick_check
+ * reads every page and checks each b-tree's structure, its free list and
+ * that no page is lost or used twice; it skips only integrity_check's
+ * comparison of each index with its table (three times the cost, and an
+ * index that disagrees with its table is not data lost).  Reads only.
+ */
+static enum status
+conn_check_integrity(struct sqlite_conn *c, struct error *err)
+{
+	sqlite3_stmt	*s = NULL;
+	const unsigned char *text;
+	char		 first[256] = "";
+	enum status	 st = STATUS_IO;
+	struct timespec	 t0, t1;
+	int		 problems = 0, rc;
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	if ((st = file_preread(c->store->path, err)) != STATUS_OK)
+		goto out;
+	if ((rc = sqlite3_prepare_v2(c->db, "PRAGMA quick_check("
+	    STORE_SQLITE_CHECK_REPORTS ")", -1, &s, NULL)) != SQLITE_OK)
+		goto failed;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		text = sqlite3_column_text(s, 0);
+		if (text != NULL && strcmp((const char *)text, "ok") == 0)
+			continue;
+		log_error("store: %s: integrity check: %s", c->store->path,
+		    text != NULL ? (const char *)text : "?");
+		if (problems++ == 0)
+			check_finding(first, sizeof(first), text);
+	}
+	/* The check may also stop on damage it has already reported. */
+	if (problems > 0) {
+		st = error_set(err, STATUS_CORRUPT,
+		    "the database file is damaged (%s; the log has the whole "
+		    "report): restore it from a backup", first);
+		goto out;
+	}
+	if (rc != SQLITE_DONE)
+		goto failed;
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	log_info("store: integrity check of %s: ok in %lld ms",
+	    c->store->path, (long long)((t1.tv_sec - t0.tv_sec) * 1000 +
+	    (t1.tv_nsec - t0.tv_nsec) / 1000000));
+	st = STATUS_OK;
+	goto out;
+failed:
+	/* Damage bad enough to stop the check itself (a broken schema page). */
+	if ((rc & 0xff) == SQLITE_CORRUPT) {
+		log_error("store: %s: integrity check: %s", c->store->path,
+		    sqlite3_errmsg(c->db));
+		st = error_set(err, STATUS_CORRUPT,
+		    "the database file is damaged (%s): restore it from a "
+		    "backup", sqlite3_errstr(rc));
+	} else
+		st = conn_open_status(c, rc, "cannot check", err);
+out:
+	sqlite3_finalize(s);
+	return st;
+}
+
 /* The first connection sets what persists in the file: WAL. */
 static enum status
 conn_setup_file(struct sqlite_conn *c, struct error *err)
@@ -1312,11 +1438,13 @@ store_sqlite_open(const struct store_config *cfg, void **handle,
 	/*
 	 * Every check that can refuse the file reads only, and runs before
 	 * the first statement that writes (the journal mode, then the
-	 * migrations): a refused start leaves the file as it was.
+	 * migrations): a refused start leaves the file as it was.  A new
+	 * file (schema 0) holds nothing to check.
 	 */
 	if ((st = file_prepare(ss->path, err)) != STATUS_OK ||
 	    (st = conn_open(ss, &c, err)) != STATUS_OK ||
 	    (st = conn_identity(c, &version, err)) != STATUS_OK ||
+	    (version > 0 && (st = conn_check_integrity(c, err)) != STATUS_OK) ||
 	    (st = conn_setup_file(c, err)) != STATUS_OK ||
 	    (st = conn_migrate(c, err)) != STATUS_OK)
 		goto out;

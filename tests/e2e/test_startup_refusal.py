@@ -129,12 +129,6 @@ def test_truncated_database_is_refused(data_dir):
     assert "malformed" in out or "damaged" in out or "not a valid" in out, out
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG: damage inside the database (a page of a table) is not noticed at "
-    "start-up: the server starts and serves, and fails only on the requests "
-    "that touch the page.  Fix: PRAGMA quick_check when the store opens "
-    "(src/store/store_sqlite.c, store_sqlite_open), refusing with "
-    "STATUS_CORRUPT and a clear message.  See docs/reliability.md."))
 def test_database_with_damaged_pages_is_refused(data_dir):
     db = data_dir / "sesame.db"
     pages = db.stat().st_size // 4096
