@@ -1291,6 +1291,9 @@ conn_check_integrity(struct sqlite_conn *c, struct error *err)
 	}
 	if (rc != SQLITE_DONE)
 		goto failed;
+	/* The check's pages are no working set: the idle server should not
+	 * keep them (the kernel's page cache still has them). */
+	sqlite3_db_release_memory(c->db);
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	log_info("store: integrity check of %s: ok in %lld ms",
 	    c->store->path, (long long)((t1.tv_sec - t0.tv_sec) * 1000 +
