@@ -1252,10 +1252,11 @@ check_finding(char *buf, size_t size, const unsigned char *text)
  * Refuse a database whose pages are damaged, before serving from it:
  * otherwise the damage shows only as failures of the requests that
  * touch it, and the server runs on half its data.  PRAGMA quick_check
- * reads every page and checks each b-tree's structure, its free list and
- * that no page is lost or used twice; it skips only integrity_check's
- * comparison of each index with its table (three times the cost, and an
- * index that disagrees with its table is not data lost).  Reads only.
+ * reads every page and checks each b-tree's structure, the free list and
+ * that no page is lost or used twice.  integrity_check would also compare
+ * every index with its table, at three times the cost (0.5 s against
+ * 0.15 s for 100 000 secrets).  Neither sees a byte changed inside a row;
+ * for a secret's value the AES-GCM tag does, when it is read.  Reads only.
  */
 static enum status
 conn_check_integrity(struct sqlite_conn *c, struct error *err)
