@@ -1194,41 +1194,52 @@ conn_identity(struct sqlite_conn *c, int64_t *version, struct error *err)
  * Read the whole file once, in order, before the integrity check: the
  * check walks each b-tree in key order, which is random page order on
  * disk, and on a cold cache that costs seconds where one sequential read
- * costs a tenth of one (docs/reliability.md has the figures).  Not mmap:
- * a read error there is a SIGBUS, here it is a message.
+ * costs a tenth of one (docs/reliability.md has the figures).  Through
+ * SQLite's own file handle, never a descriptor of our own: closing one
+ * would drop every POSIX lock this process holds on the file, SQLite's
+ * included, and another process closing its last connection could then
+ * take the WAL away from under this one.  Not mmap either: a read error
+ * there is a SIGBUS, here it is a message.
  */
 static enum status
-file_preread(const char *path, struct error *err)
+conn_preread(struct sqlite_conn *c, struct error *err)
 {
+	sqlite3_file	*file = NULL;
+	sqlite3_int64	 size = 0, off, n;
 	enum status	 st = STATUS_IO;
 	char		*buf = NULL;
-	ssize_t		 n;
-	int		 fd = -1;
+	int		 rc;
 
+	if ((rc = sqlite3_file_control(c->db, "main",
+	    SQLITE_FCNTL_FILE_POINTER, &file)) != SQLITE_OK || file == NULL ||
+	    file->pMethods == NULL ||
+	    (rc = file->pMethods->xFileSize(file, &size)) != SQLITE_OK) {
+		st = conn_open_status(c, rc, "cannot read", err);
+		goto out;
+	}
 	if ((buf = malloc(STORE_SQLITE_PREREAD_BYTES)) == NULL) {
 		st = error_set(err, STATUS_NO_MEMORY, "out of memory");
 		goto out;
 	}
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)) == -1) {
-		log_error("store: open %s: %s", path, strerror(errno));
-		st = error_set(err, STATUS_IO,
-		    "cannot open the database file: %s", strerror(errno));
-		goto out;
-	}
-	(void)posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
-	do {
-		n = read(fd, buf, STORE_SQLITE_PREREAD_BYTES);
-	} while (n > 0 || (n == -1 && errno == EINTR));
-	if (n == -1) {
-		log_error("store: read %s: %s", path, strerror(errno));
-		st = error_set(err, STATUS_IO,
-		    "cannot read the database file: %s", strerror(errno));
-		goto out;
+	for (off = 0; off < size; off += n) {
+		n = size - off < STORE_SQLITE_PREREAD_BYTES ? size - off :
+		    STORE_SQLITE_PREREAD_BYTES;
+		/* A short read is the file shrinking under us: the check
+		 * that follows judges what is there. */
+		rc = file->pMethods->xRead(file, buf, (int)n, off);
+		if (rc == SQLITE_IOERR_SHORT_READ)
+			break;
+		if (rc != SQLITE_OK) {
+			log_error("store: read %s: %s", c->store->path,
+			    sqlite3_errstr(rc));
+			st = error_set(err, STATUS_IO,
+			    "cannot read the database file (%s)",
+			    sqlite3_errstr(rc));
+			goto out;
+		}
 	}
 	st = STATUS_OK;
 out:
-	if (fd != -1)
-		close(fd);
 	free(buf);
 	return st;
 }
@@ -1269,7 +1280,7 @@ conn_check_integrity(struct sqlite_conn *c, struct error *err)
 	int		 problems = 0, rc;
 
 	clock_gettime(CLOCK_MONOTONIC, &t0);
-	if ((st = file_preread(c->store->path, err)) != STATUS_OK)
+	if ((st = conn_preread(c, err)) != STATUS_OK)
 		goto out;
 	if ((rc = sqlite3_prepare_v2(c->db, "PRAGMA quick_check("
 	    STORE_SQLITE_CHECK_REPORTS ")", -1, &s, NULL)) != SQLITE_OK)
