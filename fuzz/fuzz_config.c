@@ -5,7 +5,7 @@
  * files at start-up.
  *
  * The input is the file's contents, handed over through a memfd so the
- * real fopen/fgets path runs.  Properties beyond the sanitizers: a file
+ * real fopen/getline path runs.  Properties beyond the sanitizers: a file
  * that loads leaves every integer option inside its table's bounds and the
  * data folder untouched (it cannot be set from the file); an error names
  * the file and a line ("path:N: ...") unless the file itself failed; a

@@ -212,10 +212,11 @@ fuzz_round_trip(struct fuzz_reader *r)
 	memset(&err, 0, sizeof(err));
 	st = sigv4_verify(&req, lookup, NULL, cache, &result, &err);
 	/*
-	 * Known limit, not yet fixed (docs/reliability.md): the parser keeps
-	 * the header's fields in 2048 bytes, so a long SignedHeaders list that
-	 * sigv4_sign wrote is refused.  Tolerated only in exactly that case;
-	 * fuzz/regressions/sigv4_request/ keeps the input that found it.
+	 * The parser keeps the header's fields in a buffer the size of the
+	 * default max-header-bytes (struct sigv4_authorization); sigv4_sign
+	 * is not bounded so.  A refusal is tolerated only for a header that
+	 * long; fuzz/regressions/sigv4_request/ keeps the input that once
+	 * failed below it (docs/reliability.md).
 	 */
 	if (st == STATUS_INCOMPLETE_SIGNATURE &&
 	    strlen(authorization) >= sizeof(((struct sigv4_authorization *)0)->

@@ -97,6 +97,32 @@ def test_kill9_under_write_load_keeps_every_acknowledged_write(
                    acknowledged=acked, seconds=round(time.monotonic() - started, 1))
 
 
+def test_short_lived_process_beside_the_server_keeps_its_later_writes(
+        init_data_dir, make_server):
+    """An admin command opening and closing the database while the server
+    runs must not take the WAL away from under the server: writes the
+    server acknowledges afterwards survive a kill -9.  (The start-up check
+    once read the file through a descriptor of its own; closing it dropped
+    the server's SQLite locks, so the admin command's last close deleted
+    the WAL the server went on writing to.)"""
+    dd = init_data_dir(account_id="456789012345")
+    srv = make_server(dd)
+    sm = srv.client()
+    sm.create_secret(Name="before", SecretString="one")
+    for i in range(3):
+        r = dd.admin("function", "list")
+        assert r.returncode == 0, r.stderr
+        sm.create_secret(Name=f"after/{i}", SecretString=f"two-{i}")
+        sm.put_secret_value(SecretId="before", SecretString=f"v{i}")
+    kill9(srv)
+    srv.start()
+    sm = srv.client()
+    assert sm.get_secret_value(SecretId="before")["SecretString"] == "v2"
+    for i in range(3):
+        assert sm.get_secret_value(SecretId=f"after/{i}")["SecretString"] \
+            == f"two-{i}"
+
+
 def test_disk_full_fails_writes_keeps_reads_and_recovers(tmp_path):
     with tmpfs("12m") as mnt:
         dd = sesame_init(mnt / "data", account_id="456789012345")

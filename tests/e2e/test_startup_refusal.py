@@ -129,12 +129,6 @@ def test_truncated_database_is_refused(data_dir):
     assert "malformed" in out or "damaged" in out or "not a valid" in out, out
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG: damage inside the database (a page of a table) is not noticed at "
-    "start-up: the server starts and serves, and fails only on the requests "
-    "that touch the page.  Fix: PRAGMA quick_check when the store opens "
-    "(src/store/store_sqlite.c, store_sqlite_open), refusing with "
-    "STATUS_CORRUPT and a clear message.  See docs/reliability.md."))
 def test_database_with_damaged_pages_is_refused(data_dir):
     db = data_dir / "sesame.db"
     pages = db.stat().st_size // 4096
@@ -159,13 +153,6 @@ def test_database_of_another_program_is_refused(data_dir):
     expect_refusal(data_dir, "belongs to another program")
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG: a refused start rewrites another program's database: "
-    "store_sqlite_open (src/store/store_sqlite.c) runs conn_setup_file "
-    "(PRAGMA journal_mode = WAL, which rewrites header bytes 18-19) before "
-    "conn_migrate checks application_id, so a rollback-journal file that "
-    "is then refused has been switched to WAL.  Fix: read application_id "
-    "and user_version (read-only) and refuse first; set WAL afterwards."))
 def test_rollback_journal_database_of_another_program_is_left_as_it_was(data_dir):
     db = data_dir / "sesame.db"
     db.unlink()

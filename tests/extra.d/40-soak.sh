@@ -1,14 +1,15 @@
 #!/bin/sh
-# The soak, short: one minute of mixed load (reads, writes, deletes,
+# The soak, short: two minutes of mixed load (reads, writes, deletes,
 # restores) on the plain build, then RSS flat, no descriptor leaked, every
-# acknowledged write in place.  The 30-minute form is
-#   /usr/bin/python3 tests/soak/soak.py --duration 1800
+# acknowledged write in place.  SESAME_SOAK_SECONDS changes the length; the
+# 30-minute form is
+#   /usr/bin/python3 tests/soak/soak.py --duration 1800 --report soak.json
 # (docs/reliability.md).
 set -eu
 cd "$(dirname "$0")/../.."
 
 mkdir -p build
-/usr/bin/python3 tests/soak/soak.py --duration "${SESAME_SOAK_SECONDS:-60}" \
+/usr/bin/python3 tests/soak/soak.py --duration "${SESAME_SOAK_SECONDS:-120}" \
 	--bin build/sesame --report build/soak-latest.json >build/soak-latest.log 2>&1 || {
 	tail -60 build/soak-latest.log
 	echo "soak: FAILED (build/soak-latest.log)"

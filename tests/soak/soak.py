@@ -3,7 +3,7 @@
 nothing crept: resident memory flat, no descriptor leaked, every
 acknowledged write still there (the model of tests/e2e/reliability_helpers).
 
-    /usr/bin/python3 tests/soak/soak.py --duration 60          # the test command's run
+    /usr/bin/python3 tests/soak/soak.py --duration 120         # the test command's run
     /usr/bin/python3 tests/soak/soak.py --duration 1800        # the 30-minute soak
     /usr/bin/python3 tests/soak/soak.py --duration 1800 --workers 8 --report soak.json
 
@@ -181,7 +181,7 @@ def settle(pid, want_sockets=None):
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--duration", type=float, default=60)
+    ap.add_argument("--duration", type=float, default=120)
     ap.add_argument("--workers", type=int, default=4)
     ap.add_argument("--read-share", type=float, default=0.4)
     ap.add_argument("--sample-seconds", type=float, default=0)

@@ -1127,6 +1127,111 @@ test_foreign_sqlite_database_is_refused(void **state)
 	assert_null(f->st);
 }
 
+/* The whole file, for a before-and-after comparison; *len its size. */
+static unsigned char *
+file_read_all(const char *path, size_t *len)
+{
+	unsigned char	*buf;
+	struct stat	 sb;
+	FILE		*fp;
+
+	assert_int_equal(stat(path, &sb), 0);
+	assert_non_null(buf = malloc((size_t)sb.st_size + 1));
+	assert_non_null(fp = fopen(path, "r"));
+	assert_int_equal(fread(buf, 1, (size_t)sb.st_size, fp),
+	    (size_t)sb.st_size);
+	fclose(fp);
+	*len = (size_t)sb.st_size;
+	return buf;
+}
+
+/*
+ * A rollback-journal file of another program is refused before anything
+ * writes to it: switching it to WAL alone would rewrite bytes 18-19 of its
+ * header.
+ */
+static void
+test_foreign_database_is_left_byte_for_byte(void **state)
+{
+	struct fixture	*f = *state;
+	unsigned char	*before, *after;
+	size_t		 before_len, after_len;
+	struct error	 err;
+	sqlite3		*db;
+
+	assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, "PRAGMA application_id = 1234;"
+	    "CREATE TABLE notes (body TEXT);"
+	    "INSERT INTO notes VALUES ('precious')", NULL, NULL, NULL),
+	    SQLITE_OK);
+	sqlite3_close(db);
+	before = file_read_all(f->path, &before_len);
+	memset(&err, 0, sizeof(err));
+	assert_int_equal(fixture_open(f, &err), STATUS_CORRUPT);
+	assert_null(f->st);
+	assert_non_null(strstr(err.message, "another program"));
+	after = file_read_all(f->path, &after_len);
+	assert_int_equal(after_len, before_len);
+	assert_memory_equal(after, before, before_len);
+	free(before);
+	free(after);
+}
+
+/* A b-tree page overwritten with junk is found when the store opens, not
+ * by the first request that reads it. */
+static void
+test_damaged_page_is_refused_at_open(void **state)
+{
+	struct fixture	*f = *state;
+	struct store_txn *txn;
+	unsigned char	 value[1000], *junk, *before, *after, *header;
+	size_t		 page_size, pages, before_len, after_len, header_len;
+	struct error	 err;
+	char		 key[32];
+	FILE		*fp;
+
+	memset(value, 'v', sizeof(value));
+	txn = txn_begin(f, true);
+	for (int i = 0; i < 200; i++) {
+		snprintf(key, sizeof(key), "key-%03d", i);
+		assert_int_equal(store_meta_put(txn, key, value,
+		    sizeof(value)), STATUS_OK);
+	}
+	assert_int_equal(store_commit(txn), STATUS_OK);
+	/* The last connection's close folds the WAL into the file. */
+	store_close(f->st);
+	f->st = NULL;
+
+	header = file_read_all(f->path, &header_len);
+	page_size = (size_t)header[16] << 8 | header[17];
+	if (page_size == 1)
+		page_size = 65536;
+	free(header);
+	pages = header_len / page_size;
+	assert_true(pages > 20);
+	assert_non_null(junk = malloc(page_size));
+	memset(junk, 0xa5, page_size);
+	assert_non_null(fp = fopen(f->path, "r+"));
+	assert_int_equal(fseek(fp, (long)(page_size * (pages / 2)), SEEK_SET),
+	    0);
+	assert_int_equal(fwrite(junk, 1, page_size, fp), page_size);
+	assert_int_equal(fclose(fp), 0);
+	free(junk);
+
+	before = file_read_all(f->path, &before_len);
+	memset(&err, 0, sizeof(err));
+	assert_int_equal(fixture_open(f, &err), STATUS_CORRUPT);
+	assert_null(f->st);
+	assert_int_equal(err.status, STATUS_CORRUPT);
+	assert_non_null(strstr(err.message, "damaged"));
+	assert_null(strstr(err.message, f->dir));
+	after = file_read_all(f->path, &after_len);
+	assert_int_equal(after_len, before_len);
+	assert_memory_equal(after, before, before_len);
+	free(before);
+	free(after);
+}
+
 static void
 test_newer_schema_is_refused(void **state)
 {
@@ -1224,6 +1329,11 @@ main(void)
 		cmocka_unit_test_setup_teardown(
 		    test_foreign_sqlite_database_is_refused, setup_empty,
 		    teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_foreign_database_is_left_byte_for_byte, setup_empty,
+		    teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_damaged_page_is_refused_at_open, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_newer_schema_is_refused,
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(
