@@ -238,7 +238,7 @@ cmd_server(int argc, char **argv)
 	hcfg.tls_cert_file = cfg.tls_cert_file;
 	hcfg.tls_key_file = cfg.tls_key_file;
 	hcfg.threads = cfg.threads > 0 ? (unsigned)cfg.threads :
-	    (unsigned)sysconf(_SC_NPROCESSORS_ONLN);
+	    http_default_threads();
 	hcfg.max_body_bytes = (size_t)cfg.max_body_bytes;
 	hcfg.max_header_bytes = (size_t)cfg.max_header_bytes;
 	hcfg.idle_timeout_seconds = (unsigned)cfg.idle_timeout_seconds;

@@ -66,6 +66,8 @@ enum status	 http_server_start(const struct http_server_config *cfg,
 		    struct error *err);
 /* The port actually bound (useful with port 0). */
 uint16_t	 http_server_port(const struct http_server *srv);
+/* The worker threads when none are configured: four per online CPU. */
+unsigned	 http_default_threads(void);
 void		 http_server_stop(struct http_server *srv);
 
 /* Case-insensitive header lookup; NULL when absent. */

@@ -23,6 +23,7 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
 #include <microhttpd.h>
 
@@ -470,6 +471,25 @@ uint16_t
 http_server_port(const struct http_server *srv)
 {
 	return srv->port;
+}
+
+/*
+ * A worker that waits for the disk (a write waiting for its group commit)
+ * holds its thread, and with it every connection epoll gave that thread;
+ * with one thread per CPU, two writers idle both CPUs for each fsync and
+ * no batch grows past two.  Four per CPU lets a batch form while the CPUs
+ * stay busy; idle threads cost a few KiB of stack each.
+ */
+unsigned
+http_default_threads(void)
+{
+	long	 cpus = sysconf(_SC_NPROCESSORS_ONLN);
+
+	if (cpus < 1)
+		cpus = 1;
+	if (cpus > 64)
+		cpus = 64;
+	return (unsigned)cpus * 4;
 }
 
 void
