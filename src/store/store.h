@@ -42,6 +42,11 @@ void		 store_close(struct store *st);
 enum status	 store_begin(struct store *st, bool write, struct store_txn **out);
 /* Commit and free the transaction (also on failure). */
 enum status	 store_commit(struct store_txn *txn);
+/* A counter bumped after each write transaction of this process ends
+ * (committed, failed or rolled back), once its outcome is visible: a
+ * value read before a read transaction begins and unchanged afterwards
+ * proves that nothing read has changed since.  Any thread. */
+uint64_t	 store_write_generation(struct store *st);
 /* Roll back and free.  NULL is allowed. */
 void		 store_rollback(struct store_txn *txn);
 
