@@ -614,7 +614,7 @@ sigv4_verify_secret_hash(const struct secret_buf *secret,
 	unsigned int	 md_len = 0;
 
 	return EVP_Digest(secret->data, secret->len, out, &md_len,
-	    EVP_sha256(), NULL) == 1 && md_len == SIGV4_HASH_LEN;
+	    sigv4_sha256(), NULL) == 1 && md_len == SIGV4_HASH_LEN;
 }
 
 static void
