@@ -114,7 +114,7 @@ class Tools:
 
 # What `sesame server` and empty_server run when --threads is not given
 # (http_default_threads in src/http/listener.c); nginx gets as many workers.
-SHIPPED_THREADS = 4 * (os.cpu_count() or 1)
+SHIPPED_THREADS = os.cpu_count() or 1
 
 
 class Bench:
@@ -827,7 +827,7 @@ def main():
                     "get-uniform-small, get-uniform-medium, get-uniform-large, "
                     "describe, mixed, put, create, list")
     ap.add_argument("--threads", type=int, default=0,
-                    help="server worker threads (0: four per CPU, as shipped)")
+                    help="server worker threads (0: one per CPU, as shipped)")
     ap.add_argument("--no-nginx", action="store_true",
                     help="skip the nginx ceiling")
     ap.add_argument("--prepare-only", action="store_true",

@@ -60,7 +60,7 @@ const struct config_option config_options[] = {
 	OPT("log-level", CONFIG_STRING, log_level, "info", 0, 0,
 	    "debug, info, warn or error"),
 	OPT("threads", CONFIG_INTEGER, threads, "0", 0, 256,
-	    "HTTP worker threads (0: four per CPU)"),
+	    "HTTP worker threads (0: one per CPU)"),
 	OPT("max-body-bytes", CONFIG_INTEGER, max_body_bytes, "1048576", 1024,
 	    16777216, "largest request body accepted"),
 	OPT("max-header-bytes", CONFIG_INTEGER, max_header_bytes, "32768", 4096,
