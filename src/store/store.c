@@ -680,6 +680,16 @@ store_version_list(struct store_txn *txn, int64_t secret_id,
 }
 
 enum status
+store_version_list_prunable(struct store_txn *txn, int64_t secret_id,
+    size_t keep, int64_t created_at_most, struct version_record **out,
+    size_t *count)
+{
+	STORE_REQUIRE(txn != NULL && out != NULL && count != NULL);
+	return txn->backend->version_list_prunable(txn->handle, secret_id, keep,
+	    created_at_most, out, count);
+}
+
+enum status
 store_version_delete(struct store_txn *txn, int64_t secret_id,
     const char *version_id)
 {

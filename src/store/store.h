@@ -388,6 +388,12 @@ enum status	 store_version_get_by_stage(struct store_txn *txn,
 /* All versions of a secret, newest first, without values. */
 enum status	 store_version_list(struct store_txn *txn, int64_t secret_id,
 		    struct version_record **out, size_t *count);
+/* The versions a prune may consider: those after the newest keep, created
+ * at or before created_at_most; newest first, without values.  One query
+ * however many versions the secret has (every write prunes). */
+enum status	 store_version_list_prunable(struct store_txn *txn,
+		    int64_t secret_id, size_t keep, int64_t created_at_most,
+		    struct version_record **out, size_t *count);
 enum status	 store_version_delete(struct store_txn *txn, int64_t secret_id,
 		    const char *version_id);
 /* Replace a version's wrapped data key and the KMS key that wrapped it
@@ -893,6 +899,8 @@ struct store_backend {
 			    struct version_record *);
 	enum status	(*version_list)(void *, int64_t, struct version_record **,
 			    size_t *);
+	enum status	(*version_list_prunable)(void *, int64_t, size_t, int64_t,
+			    struct version_record **, size_t *);
 	enum status	(*version_delete)(void *, int64_t, const char *);
 	enum status	(*stage_move)(void *, int64_t, const char *, const char *);
 	enum status	(*stage_remove)(void *, int64_t, const char *, const char *);

@@ -433,6 +433,7 @@ enum stmt_id {
 	STMT_VERSION_GET,
 	STMT_VERSION_GET_BY_STAGE,
 	STMT_VERSION_LIST,
+	STMT_VERSION_LIST_PRUNABLE,
 	STMT_VERSION_DELETE,
 	STMT_VERSION_STAGES,
 	STMT_STAGE_MOVE,
@@ -686,6 +687,14 @@ static const char *const stmt_sql[STMT__COUNT] = {
 	    "SELECT secret_id, version_id, created_at, last_accessed_at, "
 	    "is_binary, kms_key_arn, NULL, NULL FROM secret_versions "
 	    "WHERE secret_id = ?1 ORDER BY created_at DESC, rowid DESC",
+	[STMT_VERSION_LIST_PRUNABLE] =
+	    "SELECT secret_id, version_id, created_at, last_accessed_at, "
+	    "is_binary, kms_key_arn, NULL, NULL FROM ("
+	    "SELECT secret_id, version_id, created_at, last_accessed_at, "
+	    "is_binary, kms_key_arn, rowid AS row FROM secret_versions "
+	    "WHERE secret_id = ?1 ORDER BY created_at DESC, rowid DESC "
+	    "LIMIT -1 OFFSET ?2) WHERE created_at <= ?3 "
+	    "ORDER BY created_at DESC, row DESC",
 	[STMT_VERSION_DELETE] =
 	    "DELETE FROM secret_versions WHERE secret_id = ?1 AND version_id = ?2",
 	[STMT_VERSION_STAGES] =
@@ -3127,20 +3136,16 @@ store_sqlite_version_get_by_stage(void *txn, int64_t secret_id,
 	return version_fetch(c, s, rc, out);
 }
 
+/* Run a version listing whose parameters are bound (rc: the binders'
+ * outcome), then read each version's stages. */
 static enum status
-store_sqlite_version_list(void *txn, int64_t secret_id,
-    struct version_record **out, size_t *count)
+versions_collect(struct sqlite_conn *c, sqlite3_stmt *s, int rc,
+    int64_t secret_id, struct version_record **out, size_t *count)
 {
-	struct sqlite_conn *c = txn;
 	struct version_record *recs = NULL, *grown;
-	sqlite3_stmt	*s = NULL;
 	size_t		 n = 0, cap = 0;
 	enum status	 st;
-	int		 rc;
 
-	if ((st = txn_stmt(c, STMT_VERSION_LIST, &s)) != STATUS_OK)
-		goto out;
-	rc = bind_int64(s, 1, secret_id, SQLITE_OK);
 	while (rc == SQLITE_OK && (rc = sqlite3_step(s)) == SQLITE_ROW) {
 		if (n == cap) {
 			cap = cap == 0 ? 8 : cap * 2;
@@ -3175,6 +3180,39 @@ out:
 	stmt_reset(s);
 	version_records_free(recs, n);
 	return st;
+}
+
+static enum status
+store_sqlite_version_list(void *txn, int64_t secret_id,
+    struct version_record **out, size_t *count)
+{
+	struct sqlite_conn *c = txn;
+	sqlite3_stmt	*s;
+	enum status	 st;
+
+	if ((st = txn_stmt(c, STMT_VERSION_LIST, &s)) != STATUS_OK)
+		return st;
+	return versions_collect(c, s, bind_int64(s, 1, secret_id, SQLITE_OK),
+	    secret_id, out, count);
+}
+
+static enum status
+store_sqlite_version_list_prunable(void *txn, int64_t secret_id, size_t keep,
+    int64_t created_at_most, struct version_record **out, size_t *count)
+{
+	struct sqlite_conn *c = txn;
+	sqlite3_stmt	*s;
+	enum status	 st;
+	int		 rc;
+
+	if (keep > INT64_MAX)
+		return STATUS_INTERNAL;
+	if ((st = txn_stmt(c, STMT_VERSION_LIST_PRUNABLE, &s)) != STATUS_OK)
+		return st;
+	rc = bind_int64(s, 1, secret_id, SQLITE_OK);
+	rc = bind_int64(s, 2, (int64_t)keep, rc);
+	rc = bind_int64(s, 3, created_at_most, rc);
+	return versions_collect(c, s, rc, secret_id, out, count);
 }
 
 static enum status
@@ -3663,6 +3701,7 @@ const struct store_backend store_backend_sqlite = {
 	.version_get = store_sqlite_version_get,
 	.version_get_by_stage = store_sqlite_version_get_by_stage,
 	.version_list = store_sqlite_version_list,
+	.version_list_prunable = store_sqlite_version_list_prunable,
 	.version_delete = store_sqlite_version_delete,
 	.stage_move = store_sqlite_stage_move,
 	.stage_remove = store_sqlite_stage_remove,
