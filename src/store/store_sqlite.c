@@ -65,6 +65,9 @@
 #define STORE_SQLITE_IDLE_MAX		16
 /* Writes in one batch at most: bounds the wait of its first member. */
 #define STORE_SQLITE_BATCH_MAX		64
+/* WAL pages after which a batch's committer checkpoints (SQLite's own
+ * automatic checkpoint would, inside the commit: see batch_finish). */
+#define STORE_SQLITE_CHECKPOINT_PAGES	1000
 
 /*
  * Migration i (counting from 1) is store_sqlite_migrations[i - 1].  Append
@@ -786,6 +789,7 @@ struct sqlite_conn {
 	sqlite3_stmt		*extra_stmts[STORE_SQLITE_EXTRA_STMTS];
 	struct sqlite_conn	*next;		/* in the idle list */
 	bool			 is_batch;	/* the open batch's */
+	int			 wal_pages;	/* after its last commit */
 };
 
 /* ---- errors ---- */
@@ -1028,6 +1032,18 @@ conn_close(struct sqlite_conn *c)
 	free(c);
 }
 
+/* Replaces SQLite's automatic checkpoint: see batch_finish. */
+static int
+conn_wal_hook(void *arg, sqlite3 *db, const char *name, int pages)
+{
+	struct sqlite_conn *c = arg;
+
+	(void)db;
+	(void)name;
+	c->wal_pages = pages;
+	return SQLITE_OK;
+}
+
 static enum status
 conn_open(struct sqlite_store *ss, struct sqlite_conn **out,
     struct error *err)
@@ -1053,6 +1069,7 @@ conn_open(struct sqlite_store *ss, struct sqlite_conn **out,
 	}
 	sqlite3_extended_result_codes(c->db, 1);
 	sqlite3_busy_timeout(c->db, STORE_SQLITE_BUSY_TIMEOUT_MS);
+	sqlite3_wal_hook(c->db, conn_wal_hook, c);
 	sqlite3_db_config(c->db, SQLITE_DBCONFIG_DEFENSIVE, 1, NULL);
 	if ((rc = sqlite3_exec(c->db, store_sqlite_pragmas, NULL, NULL,
 	    NULL)) != SQLITE_OK) {
@@ -1397,15 +1414,21 @@ store_sqlite_close(void *handle)
 
 /* ---- transactions ---- */
 
-/* Roll back whatever is still open and return the connection. */
 static void
-conn_end(struct sqlite_conn *c)
+conn_rollback_open(struct sqlite_conn *c)
 {
 	sqlite3_stmt	*s;
 
 	if (!sqlite3_get_autocommit(c->db) &&
 	    conn_stmt(c, STMT_ROLLBACK, &s) == STATUS_OK)
 		(void)stmt_done(c, s, SQLITE_OK, "rollback");
+}
+
+/* Roll back whatever is still open and return the connection. */
+static void
+conn_end(struct sqlite_conn *c)
+{
+	conn_rollback_open(c);
 	pool_give(c);
 }
 
@@ -1513,7 +1536,7 @@ batch_finish(struct sqlite_store *ss, struct batch_member *self, bool is_ok)
 	if (is_ok && ss->members != NULL)
 		st = conn_commit(c);
 	c->is_batch = false;
-	conn_end(c);
+	conn_rollback_open(c);
 
 	pthread_mutex_lock(&ss->writer_lock);
 	for (m = ss->members; m != NULL; m = m->next) {
@@ -1526,6 +1549,26 @@ batch_finish(struct sqlite_store *ss, struct batch_member *self, bool is_ok)
 	turn_give_locked(ss);
 	pthread_cond_broadcast(&ss->batch_done);
 	pthread_mutex_unlock(&ss->writer_lock);
+
+	/*
+	 * Copy the WAL into the database file after the turn is handed on,
+	 * so the next batch commits meanwhile; SQLite's automatic checkpoint
+	 * would run inside COMMIT and hold every writer.  PASSIVE: it never
+	 * waits for readers or writers, and SQLite syncs the WAL before and
+	 * the database after (synchronous=FULL).  The connection is still
+	 * ours: it goes back to the pool only afterwards.
+	 */
+	if (c->wal_pages >= STORE_SQLITE_CHECKPOINT_PAGES) {
+		int rc;
+
+		c->wal_pages = 0;
+		rc = sqlite3_wal_checkpoint_v2(c->db, "main",
+		    SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+		if (rc != SQLITE_OK && (rc & 0xff) != SQLITE_BUSY)
+			log_error("store: checkpoint: %s",
+			    sqlite3_errmsg(c->db));
+	}
+	pool_give(c);
 	return st;
 }
 
