@@ -112,6 +112,11 @@ class Tools:
                 sys.exit(f"bench: {p} is missing: run `make bench` first")
 
 
+# What `sesame server` and empty_server run when --threads is not given
+# (http_default_threads in src/http/listener.c); nginx gets as many workers.
+SHIPPED_THREADS = os.cpu_count() or 1
+
+
 class Bench:
     def __init__(self, args):
         self.args = args
@@ -171,7 +176,7 @@ class Bench:
             "cpu": cpu,
             "cpus": os.cpu_count(),
             "kernel": platform.release(),
-            "server_threads": self.args.threads or os.cpu_count(),
+            "server_threads": self.args.threads or SHIPPED_THREADS,
             "duration_s": self.duration if hasattr(self, "duration") else None,
             "loadavg_start": os.getloadavg(),
         }
@@ -406,7 +411,7 @@ class Bench:
         prefix = self.run_dir / "nginx"
         (prefix / "tmp").mkdir(parents=True, exist_ok=True)
         body = '{"pad":"' + "x" * max(0, body_len - 10) + '"}'
-        workers = self.threads or os.cpu_count()
+        workers = self.threads or SHIPPED_THREADS
         temp = "".join(f"    {k}_temp_path {prefix}/tmp/{k};\n"
                        for k in ("client_body", "proxy", "fastcgi", "uwsgi",
                                  "scgi"))

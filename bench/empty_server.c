@@ -77,7 +77,7 @@ main(int argc, char **argv)
 
 	memset(&cfg, 0, sizeof(cfg));
 	cfg.host = "127.0.0.1";
-	cfg.threads = (unsigned)sysconf(_SC_NPROCESSORS_ONLN);
+	cfg.threads = http_default_threads();
 	cfg.max_body_bytes = 1048576;
 	cfg.max_header_bytes = 32768;
 	cfg.idle_timeout_seconds = 60;
@@ -93,8 +93,7 @@ main(int argc, char **argv)
 		else if (strcmp(argv[i], "--threads") == 0) {
 			cfg.threads = (unsigned)strtoul(v, NULL, 10);
 			if (cfg.threads == 0)
-				cfg.threads = (unsigned)sysconf(
-				    _SC_NPROCESSORS_ONLN);
+				cfg.threads = http_default_threads();
 		} else if (strcmp(argv[i], "--body-bytes") == 0)
 			body_bytes = (size_t)strtoul(v, NULL, 10);
 		else

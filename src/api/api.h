@@ -42,6 +42,9 @@ struct api_env {
 struct metrics	*api_metrics_new(void);
 
 /* The http_handler_fn; arg is a struct api_env. */
+/* http_may_block_fn for api_handle_http: true for requests that may wait
+ * for the disk (writes). */
+bool	 api_request_may_block(void *arg, const struct http_request *req);
 void	 api_handle_http(void *arg, const struct http_request *req,
 	    struct http_response *resp);
 

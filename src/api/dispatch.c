@@ -400,6 +400,30 @@ respond_health(struct http_response *resp)
 	resp->body_len = resp->body != NULL ? strlen(resp->body) : 0;
 }
 
+/*
+ * Which requests may wait for the disk: everything but plain GETs and the
+ * JSON reads (Get*, Describe*, List*, BatchGet*), so that writes waiting
+ * for their group commit run on the listener's blocking pool.  A read that
+ * writes now and then (the first GetSecretValue of a secret each day
+ * records LastAccessedDate) waits inline; an unknown request is offloaded,
+ * which costs only a thread hand-off.
+ */
+bool
+api_request_may_block(void *arg, const struct http_request *req)
+{
+	const char	*target, *op;
+
+	(void)arg;
+	if (strcmp(req->method, "GET") == 0 || strcmp(req->method, "HEAD") == 0)
+		return false;
+	if ((target = http_request_header(req, "X-Amz-Target")) == NULL ||
+	    (op = strrchr(target, '.')) == NULL)
+		return true;
+	op++;
+	return strncmp(op, "Get", 3) != 0 && strncmp(op, "Describe", 8) != 0 &&
+	    strncmp(op, "List", 4) != 0 && strncmp(op, "BatchGet", 8) != 0;
+}
+
 void
 api_handle_http(void *arg, const struct http_request *req,
     struct http_response *resp)

@@ -25,6 +25,7 @@
 #include <openssl/evp.h>
 
 #include "audit/audit_internal.h"
+#include "common/sigv4.h"
 
 #define AUDIT_FILE_PREFIX	"audit-"
 #define AUDIT_FILE_SUFFIX	".log"
@@ -36,7 +37,7 @@ audit_hash_line(const char *line, size_t len, char out[AUDIT_HASH_HEX_LEN + 1])
 	unsigned char	 md[EVP_MAX_MD_SIZE];
 	unsigned int	 md_len = 0;
 
-	if (EVP_Digest(line, len, md, &md_len, EVP_sha256(), NULL) != 1 ||
+	if (EVP_Digest(line, len, md, &md_len, sigv4_sha256(), NULL) != 1 ||
 	    md_len != 32) {
 		/* Cannot happen with the default provider; make it visible. */
 		memset(out, 'x', AUDIT_HASH_HEX_LEN);

@@ -22,9 +22,10 @@
 #include <string.h>
 #include <strings.h>
 
+#include <pthread.h>
+
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
-#include <openssl/hmac.h>
 #include <openssl/rand.h>
 
 #include "common/sigv4.h"
@@ -448,6 +449,29 @@ sigv4_canonical_request(const struct sigv4_request *req,
 	return sigv4_buf_finish(&b, out);
 }
 
+static EVP_MD	*sigv4_sha256_fetched;
+static pthread_once_t sigv4_sha256_once = PTHREAD_ONCE_INIT;
+
+static void
+sigv4_sha256_fetch(void)
+{
+	sigv4_sha256_fetched = EVP_MD_fetch(NULL, "SHA256", NULL);
+}
+
+/*
+ * OpenSSL 3 looks an implicitly fetched algorithm (EVP_sha256()) up in its
+ * provider store on every use; fetched once, the lookup is gone.  Never
+ * freed: it lives as long as the process.  If the fetch failed, the
+ * implicit form still works, only slower.
+ */
+const EVP_MD *
+sigv4_sha256(void)
+{
+	pthread_once(&sigv4_sha256_once, sigv4_sha256_fetch);
+	return sigv4_sha256_fetched != NULL ? sigv4_sha256_fetched :
+	    EVP_sha256();
+}
+
 void
 sigv4_hash_hex(const void *data, size_t len, char out[2 * SIGV4_HASH_LEN + 1])
 {
@@ -459,7 +483,7 @@ sigv4_hash_hex(const void *data, size_t len, char out[2 * SIGV4_HASH_LEN + 1])
 	out[0] = '\0';
 	if (data == NULL)
 		data = "";
-	if (EVP_Digest(data, len, md, &md_len, EVP_sha256(), NULL) != 1 ||
+	if (EVP_Digest(data, len, md, &md_len, sigv4_sha256(), NULL) != 1 ||
 	    md_len != SIGV4_HASH_LEN)
 		return;
 	sigv4_hex(md, SIGV4_HASH_LEN, out);
@@ -488,18 +512,48 @@ sigv4_string_to_sign(const char *amz_date, const char *scope,
 	return sigv4_buf_finish(&b, out);
 }
 
+/*
+ * HMAC-SHA256 (RFC 2104) over the fetched digest: OpenSSL's HMAC() fetches
+ * both the MAC and the digest on every call.  Every key here fits a block
+ * (sigv4_secret_key pre-hashes long secrets; derived keys are 32 bytes),
+ * so the key is never hashed first.  The pads are key material: wiped.
+ */
 static bool
 sigv4_hmac(const unsigned char *key, size_t key_len, const char *data,
     unsigned char out[SIGV4_HASH_LEN])
 {
+	unsigned char	 pad[SIGV4_HMAC_BLOCK_LEN], inner[SIGV4_HASH_LEN];
+	EVP_MD_CTX	*ctx = NULL;
+	const EVP_MD	*md = sigv4_sha256();
 	unsigned int	 md_len = 0;
+	bool		 ok = false;
 
-	if (key_len > INT32_MAX)
-		return false;
-	if (HMAC(EVP_sha256(), key, (int)key_len, (const unsigned char *)data,
-	    strlen(data), out, &md_len) == NULL)
-		return false;
-	return md_len == SIGV4_HASH_LEN;
+	if (key_len > SIGV4_HMAC_BLOCK_LEN || (ctx = EVP_MD_CTX_new()) == NULL)
+		goto out;
+	memset(pad, 0x36, sizeof(pad));
+	for (size_t i = 0; i < key_len; i++)
+		pad[i] ^= key[i];
+	if (EVP_DigestInit_ex2(ctx, md, NULL) != 1 ||
+	    EVP_DigestUpdate(ctx, pad, sizeof(pad)) != 1 ||
+	    EVP_DigestUpdate(ctx, data, strlen(data)) != 1 ||
+	    EVP_DigestFinal_ex(ctx, inner, &md_len) != 1 ||
+	    md_len != SIGV4_HASH_LEN)
+		goto out;
+	memset(pad, 0x5c, sizeof(pad));
+	for (size_t i = 0; i < key_len; i++)
+		pad[i] ^= key[i];
+	if (EVP_DigestInit_ex2(ctx, md, NULL) != 1 ||
+	    EVP_DigestUpdate(ctx, pad, sizeof(pad)) != 1 ||
+	    EVP_DigestUpdate(ctx, inner, sizeof(inner)) != 1 ||
+	    EVP_DigestFinal_ex(ctx, out, &md_len) != 1 ||
+	    md_len != SIGV4_HASH_LEN)
+		goto out;
+	ok = true;
+out:
+	OPENSSL_cleanse(pad, sizeof(pad));
+	OPENSSL_cleanse(inner, sizeof(inner));
+	EVP_MD_CTX_free(ctx);
+	return ok;
 }
 
 /*
@@ -523,7 +577,7 @@ sigv4_secret_key(const char *secret, unsigned char *key, size_t *key_len)
 	}
 	if ((ctx = EVP_MD_CTX_new()) == NULL)
 		goto out;
-	if (EVP_DigestInit_ex(ctx, EVP_sha256(), NULL) != 1 ||
+	if (EVP_DigestInit_ex2(ctx, sigv4_sha256(), NULL) != 1 ||
 	    EVP_DigestUpdate(ctx, "AWS4", 4) != 1 ||
 	    EVP_DigestUpdate(ctx, secret, len) != 1 ||
 	    EVP_DigestFinal_ex(ctx, key, &md_len) != 1 ||

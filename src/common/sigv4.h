@@ -10,6 +10,8 @@
 
 #include <stddef.h>
 
+#include <openssl/types.h>
+
 #include "common/status.h"
 
 #define SIGV4_ALGORITHM	"AWS4-HMAC-SHA256"
@@ -63,6 +65,8 @@ void		 sigv4_signing_key(const char *secret_access_key,
 void		 sigv4_signature(const unsigned char key[SIGV4_HASH_LEN],
 		    const char *string_to_sign, char out[2 * SIGV4_HASH_LEN + 1]);
 /* hex SHA-256 into out[65]. */
+/* SHA-256, fetched from OpenSSL's default provider once; any thread. */
+const EVP_MD	*sigv4_sha256(void);
 void		 sigv4_hash_hex(const void *data, size_t len,
 		    char out[2 * SIGV4_HASH_LEN + 1]);
 

@@ -46,4 +46,19 @@ enum status	 iam_entity_load(struct core_request *req,
 enum status	 iam_tags_check_unique(const struct tag *tags, size_t count,
 		    struct error *err);
 
+/* credential_cache.c: core_credentials_lookup's results, valid while the
+ * store's write generation (read before the lookup) is unchanged.  get:
+ * STATUS_OK with copies (the caller owns them), STATUS_NOT_FOUND on a miss
+ * (look it up), STATUS_EXPIRED_TOKEN for a cached session past its expiry,
+ * STATUS_NO_MEMORY.  put copies; a failure only means no entry. */
+enum status	 credential_cache_get(const struct core_env *env,
+		    uint64_t generation, const char *access_key_id,
+		    const char *session_token, int64_t now_ms,
+		    struct core_identity *out, struct secret_buf **secret);
+void		 credential_cache_put(const struct core_env *env,
+		    uint64_t generation, const char *access_key_id,
+		    const char *session_token,
+		    const struct core_identity *identity,
+		    const struct secret_buf *secret);
+
 #endif

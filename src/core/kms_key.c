@@ -46,17 +46,24 @@
 static enum status
 uuid_v4(char out[37])
 {
+	static const char hex[] = "0123456789abcdef";
 	unsigned char	 b[16];
 	enum status	 st;
+	size_t		 o = 0;
 
 	if ((st = random_bytes(b, sizeof(b))) != STATUS_OK)
 		return st;
 	b[6] = (unsigned char)((b[6] & 0x0f) | 0x40);
 	b[8] = (unsigned char)((b[8] & 0x3f) | 0x80);
-	snprintf(out, 37,
-	    "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x",
-	    b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10],
-	    b[11], b[12], b[13], b[14], b[15]);
+	/* By table: snprintf with 16 conversions cost 13,000 instructions,
+	 * and every request makes two of these. */
+	for (size_t i = 0; i < sizeof(b); i++) {
+		if (i == 4 || i == 6 || i == 8 || i == 10)
+			out[o++] = '-';
+		out[o++] = hex[b[i] >> 4];
+		out[o++] = hex[b[i] & 0x0f];
+	}
+	out[o] = '\0';
 	return STATUS_OK;
 }
 

@@ -25,6 +25,7 @@
 
 #include "common/log.h"
 #include "daemon/maintenance.h"
+#include "http/http.h"
 #include "rotation/rotation.h"
 
 #define ROTATION_FIRST_DELAY_MS	1000
@@ -274,7 +275,9 @@ maintenance_start(const struct api_env *env, const struct config *cfg,
 	rcfg.clock_offset_ms = env->clock_offset_ms;
 	rcfg.retry_seconds = cfg->rotation_retry_seconds;
 	rcfg.function_timeout_seconds = cfg->rotation_function_timeout_seconds;
-	rcfg.function_tests_max = (int64_t)config_http_threads(cfg) - 1;
+	/* RotateSecret waits for its test on a blocking-pool thread (it is
+	 * a write); the function's own writes need one free there. */
+	rcfg.function_tests_max = (int64_t)http_default_blocking_threads() - 1;
 	rcfg.on_event = on_rotation_event;
 	rcfg.on_event_arg = (void *)env;
 	rcfg.should_stop = rotation_should_stop;

@@ -238,6 +238,8 @@ cmd_server(int argc, char **argv)
 	hcfg.tls_cert_file = cfg.tls_cert_file;
 	hcfg.tls_key_file = cfg.tls_key_file;
 	hcfg.threads = config_http_threads(&cfg);
+	hcfg.may_block = api_request_may_block;
+	hcfg.blocking_threads = http_default_blocking_threads();
 	hcfg.max_body_bytes = (size_t)cfg.max_body_bytes;
 	hcfg.max_header_bytes = (size_t)cfg.max_header_bytes;
 	hcfg.idle_timeout_seconds = (unsigned)cfg.idle_timeout_seconds;

@@ -47,6 +47,10 @@ struct http_response {
 
 typedef void (*http_handler_fn)(void *arg, const struct http_request *req,
     struct http_response *resp);
+/* May this request wait for the disk?  Then the handler runs it on the
+ * blocking pool rather than on an epoll thread.  Called on an epoll
+ * thread; must be cheap and reentrant. */
+typedef bool (*http_may_block_fn)(void *arg, const struct http_request *req);
 
 struct http_server_config {
 	const char	*host;		/* numeric IPv4 or IPv6 address */
@@ -54,6 +58,8 @@ struct http_server_config {
 	const char	*tls_cert_file;	/* PEM; NULL for plain HTTP */
 	const char	*tls_key_file;
 	unsigned	 threads;	/* worker threads (epoll each) */
+	http_may_block_fn may_block;	/* NULL: run everything inline */
+	unsigned	 blocking_threads; /* the pool for may_block requests */
 	size_t		 max_body_bytes;
 	size_t		 max_header_bytes;
 	unsigned	 idle_timeout_seconds;
@@ -66,6 +72,10 @@ enum status	 http_server_start(const struct http_server_config *cfg,
 		    struct error *err);
 /* The port actually bound (useful with port 0). */
 uint16_t	 http_server_port(const struct http_server *srv);
+/* The epoll threads when none are configured: one per online CPU. */
+unsigned	 http_default_threads(void);
+/* The blocking pool's threads: eight per online CPU. */
+unsigned	 http_default_blocking_threads(void);
 void		 http_server_stop(struct http_server *srv);
 
 /* Case-insensitive header lookup; NULL when absent. */

@@ -15,29 +15,55 @@
  * is answered 413 there too; one that grows past it while chunked is
  * drained and answered 413 at the end.  A response queued in the first
  * callback makes libmicrohttpd close the connection, as intended for these.
+ *
+ * Requests that may wait for the disk (the may_block callback says which:
+ * writes, which wait for their group commit) do not run on the epoll
+ * threads, which are as many as the CPUs: one waiting there would stall
+ * every connection of its thread, and a batch could hold no more writes
+ * than there are threads.  Such a request is queued for the blocking pool
+ * and its connection suspended; the worker fills the response and resumes
+ * the connection, and the next callback sends it.  The request's header
+ * values live in the connection's memory pool, which a suspended
+ * connection keeps.  Stopping drains the queue and joins the workers
+ * before libmicrohttpd closes the connections.
  */
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
 #include <microhttpd.h>
 
 #include "common/log.h"
 #include "http/http.h"
 
+struct request_state;
+
 struct http_server {
 	struct MHD_Daemon	*daemon;
 	http_handler_fn		 handler;
+	http_may_block_fn	 may_block;	/* NULL: nothing is offloaded */
 	void			*arg;
 	size_t			 max_body_bytes;
 	bool			 is_tls;
 	uint16_t		 port;
 	char			*tls_cert;
 	char			*tls_key;
+
+	/* The blocking pool; the queue is guarded by pool_lock. */
+	pthread_mutex_t		 pool_lock;
+	pthread_cond_t		 pool_wake;
+	pthread_t		*workers;
+	size_t			 worker_count;
+	bool			 has_pool;
+	bool			 is_stopping;
+	struct request_state	*queue_head;
+	struct request_state	*queue_tail;
 };
 
 struct request_state {
@@ -46,6 +72,15 @@ struct request_state {
 	size_t		 body_cap;
 	bool		 too_large;
 	bool		 is_answered;	/* refused in the first callback */
+
+	/* Offloaded to the blocking pool (see the top of the file). */
+	bool			 is_offloaded;
+	bool			 has_response;
+	struct MHD_Connection	*conn;
+	struct http_request	 req;
+	char			*query;
+	struct http_response	 resp;
+	struct request_state	*next;		/* in the queue */
 };
 
 static char *
@@ -292,6 +327,14 @@ access_handler(void *cls, struct MHD_Connection *conn, const char *url,
 		*upload_data_size = 0;	/* refused already: discard */
 		return MHD_YES;
 	}
+	if (rs->is_offloaded) {
+		/* Resumed by its worker (or, at stop, by libmicrohttpd). */
+		if (!rs->has_response)
+			return MHD_NO;
+		rs->is_offloaded = false;
+		rs->is_answered = true;
+		return send_response(conn, &rs->resp);
+	}
 
 	if (*upload_data_size > 0) {
 		size_t n = *upload_data_size;
@@ -347,10 +390,101 @@ access_handler(void *cls, struct MHD_Connection *conn, const char *url,
 	req.is_tls = srv->is_tls;
 	peer_address(conn, req.peer_address, sizeof(req.peer_address));
 
+	if (srv->has_pool && srv->may_block(srv->arg, &req)) {
+		rs->req = req;
+		rs->query = qb.buf;
+		rs->conn = conn;
+		rs->is_offloaded = true;
+		pthread_mutex_lock(&srv->pool_lock);
+		if (srv->queue_tail != NULL)
+			srv->queue_tail->next = rs;
+		else
+			srv->queue_head = rs;
+		srv->queue_tail = rs;
+		/* Suspended before any worker may resume it. */
+		MHD_suspend_connection(conn);
+		pthread_cond_signal(&srv->pool_wake);
+		pthread_mutex_unlock(&srv->pool_lock);
+		return MHD_YES;
+	}
 	srv->handler(srv->arg, &req, &resp);
 	ret = send_response(conn, &resp);
 	free(qb.buf);
 	return ret;
+}
+
+/* The worker side: run a queued request, then wake its connection. */
+static void *
+pool_worker(void *arg)
+{
+	struct http_server	*srv = arg;
+	struct request_state	*rs;
+
+	pthread_mutex_lock(&srv->pool_lock);
+	for (;;) {
+		while (srv->queue_head == NULL && !srv->is_stopping)
+			pthread_cond_wait(&srv->pool_wake, &srv->pool_lock);
+		if ((rs = srv->queue_head) == NULL)
+			break;		/* stopping, and nothing left to run */
+		srv->queue_head = rs->next;
+		if (srv->queue_head == NULL)
+			srv->queue_tail = NULL;
+		rs->next = NULL;
+		pthread_mutex_unlock(&srv->pool_lock);
+
+		memset(&rs->resp, 0, sizeof(rs->resp));
+		srv->handler(srv->arg, &rs->req, &rs->resp);
+		rs->has_response = true;
+		MHD_resume_connection(rs->conn);
+
+		pthread_mutex_lock(&srv->pool_lock);
+	}
+	pthread_mutex_unlock(&srv->pool_lock);
+	return NULL;
+}
+
+static void
+pool_stop(struct http_server *srv)
+{
+	if (!srv->has_pool)
+		return;
+	pthread_mutex_lock(&srv->pool_lock);
+	srv->is_stopping = true;
+	pthread_cond_broadcast(&srv->pool_wake);
+	pthread_mutex_unlock(&srv->pool_lock);
+	for (size_t i = 0; i < srv->worker_count; i++)
+		pthread_join(srv->workers[i], NULL);
+	free(srv->workers);
+	srv->workers = NULL;
+	srv->worker_count = 0;
+	pthread_cond_destroy(&srv->pool_wake);
+	pthread_mutex_destroy(&srv->pool_lock);
+	srv->has_pool = false;
+}
+
+static enum status
+pool_start(struct http_server *srv, unsigned count, struct error *err)
+{
+	if (pthread_mutex_init(&srv->pool_lock, NULL) != 0)
+		return error_set(err, STATUS_INTERNAL, "cannot create a mutex");
+	if (pthread_cond_init(&srv->pool_wake, NULL) != 0) {
+		pthread_mutex_destroy(&srv->pool_lock);
+		return error_set(err, STATUS_INTERNAL,
+		    "cannot create a condition variable");
+	}
+	srv->has_pool = true;
+	if ((srv->workers = calloc(count, sizeof(*srv->workers))) == NULL) {
+		pool_stop(srv);
+		return error_set(err, STATUS_NO_MEMORY, "out of memory");
+	}
+	for (; srv->worker_count < count; srv->worker_count++)
+		if (pthread_create(&srv->workers[srv->worker_count], NULL,
+		    pool_worker, srv) != 0) {
+			pool_stop(srv);
+			return error_set(err, STATUS_INTERNAL,
+			    "cannot start the request workers");
+		}
+	return STATUS_OK;
 }
 
 static void
@@ -361,6 +495,9 @@ request_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 
 	if (rs == NULL)
 		return;
+	if (rs->has_response)
+		http_response_cleanup(&rs->resp);
+	free(rs->query);
 	free(rs->body);
 	free(rs);
 	*con_cls = NULL;
@@ -386,7 +523,8 @@ http_server_start(const struct http_server_config *cfg,
 	struct sockaddr_in	*sin = (struct sockaddr_in *)&ss;
 	struct sockaddr_in6	*sin6 = (struct sockaddr_in6 *)&ss;
 	unsigned int		 flags = MHD_USE_EPOLL_INTERNAL_THREAD |
-				    MHD_USE_ERROR_LOG | MHD_USE_TURBO;
+				    MHD_USE_ERROR_LOG | MHD_USE_TURBO |
+				    MHD_ALLOW_SUSPEND_RESUME;
 	const union MHD_DaemonInfo *di;
 	enum status		 st = STATUS_INTERNAL;
 
@@ -409,6 +547,7 @@ http_server_start(const struct http_server_config *cfg,
 		goto out;
 	}
 	srv->handler = handler;
+	srv->may_block = cfg->may_block;
 	srv->arg = arg;
 	srv->max_body_bytes = cfg->max_body_bytes;
 
@@ -432,6 +571,9 @@ http_server_start(const struct http_server_config *cfg,
 		srv->is_tls = true;
 		flags |= MHD_USE_TLS;
 	}
+	if (srv->may_block != NULL && cfg->blocking_threads > 0 &&
+	    (st = pool_start(srv, cfg->blocking_threads, err)) != STATUS_OK)
+		goto out;
 
 	srv->daemon = MHD_start_daemon(flags, cfg->port, NULL, NULL,
 	    access_handler, srv,
@@ -459,6 +601,7 @@ http_server_start(const struct http_server_config *cfg,
 	st = STATUS_OK;
 out:
 	if (srv != NULL) {
+		pool_stop(srv);
 		free(srv->tls_cert);
 		free(srv->tls_key);
 		free(srv);
@@ -472,11 +615,44 @@ http_server_port(const struct http_server *srv)
 	return srv->port;
 }
 
+static unsigned
+online_cpus(void)
+{
+	long	 cpus = sysconf(_SC_NPROCESSORS_ONLN);
+
+	if (cpus < 1)
+		cpus = 1;
+	if (cpus > 64)
+		cpus = 64;
+	return (unsigned)cpus;
+}
+
+/* One epoll thread per CPU: more only queue behind each other. */
+unsigned
+http_default_threads(void)
+{
+	return online_cpus();
+}
+
+/*
+ * Requests that wait for the disk run here, so a batch of writes can grow
+ * while the CPUs serve reads.  Waiting threads cost no CPU; each idle one
+ * costs a few KiB of stack.
+ */
+unsigned
+http_default_blocking_threads(void)
+{
+	return online_cpus() * 8;
+}
+
 void
 http_server_stop(struct http_server *srv)
 {
 	if (srv == NULL)
 		return;
+	/* Every queued request runs and resumes its connection first: no
+	 * worker may touch a connection libmicrohttpd has closed. */
+	pool_stop(srv);
 	MHD_stop_daemon(srv->daemon);
 	if (srv->tls_key != NULL) {
 		explicit_bzero(srv->tls_key, strlen(srv->tls_key));

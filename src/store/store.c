@@ -12,6 +12,7 @@
  * Thread-safety: this file keeps no state of its own; the backend decides
  * how a shared struct store is used by many threads.
  */
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -24,9 +25,17 @@ struct store {
 	void				*handle;
 };
 
+/*
+ * See store_write_generation.  One counter for the process rather than
+ * one per store: closing a store bumps it too, so a store opened later at
+ * the same address never meets a generation read from the old one.
+ */
+static _Atomic uint64_t store_generation = 1;
+
 struct store_txn {
 	const struct store_backend	*backend;
 	void				*handle;
+	bool				 is_write;
 };
 
 static const struct store_backend *const store_backends[] = {
@@ -103,6 +112,7 @@ store_close(struct store *st)
 	if (st == NULL)
 		return;
 	st->backend->close(st->handle);
+	atomic_fetch_add(&store_generation, 1);
 	free(st);
 }
 
@@ -116,6 +126,7 @@ store_begin(struct store *st, bool write, struct store_txn **out)
 	if ((txn = calloc(1, sizeof(*txn))) == NULL)
 		goto out;
 	txn->backend = st->backend;
+	txn->is_write = write;
 	if ((rc = st->backend->begin(st->handle, write, &txn->handle)) !=
 	    STATUS_OK)
 		goto out;
@@ -134,6 +145,9 @@ store_commit(struct store_txn *txn)
 
 	STORE_REQUIRE(txn != NULL);
 	rc = txn->backend->commit(txn->handle);
+	/* Also after a failed commit: its outcome may be unknown. */
+	if (txn->is_write)
+		atomic_fetch_add(&store_generation, 1);
 	free(txn);
 	return rc;
 }
@@ -144,7 +158,16 @@ store_rollback(struct store_txn *txn)
 	if (txn == NULL)
 		return;
 	txn->backend->rollback(txn->handle);
+	if (txn->is_write)
+		atomic_fetch_add(&store_generation, 1);
 	free(txn);
+}
+
+uint64_t
+store_write_generation(struct store *st)
+{
+	(void)st;
+	return atomic_load(&store_generation);
 }
 
 const struct store_backend *
@@ -654,6 +677,16 @@ store_version_list(struct store_txn *txn, int64_t secret_id,
 {
 	STORE_REQUIRE(txn != NULL && out != NULL && count != NULL);
 	return txn->backend->version_list(txn->handle, secret_id, out, count);
+}
+
+enum status
+store_version_list_prunable(struct store_txn *txn, int64_t secret_id,
+    size_t keep, int64_t created_at_most, struct version_record **out,
+    size_t *count)
+{
+	STORE_REQUIRE(txn != NULL && out != NULL && count != NULL);
+	return txn->backend->version_list_prunable(txn->handle, secret_id, keep,
+	    created_at_most, out, count);
 }
 
 enum status

@@ -42,6 +42,11 @@ void		 store_close(struct store *st);
 enum status	 store_begin(struct store *st, bool write, struct store_txn **out);
 /* Commit and free the transaction (also on failure). */
 enum status	 store_commit(struct store_txn *txn);
+/* A counter bumped after each write transaction of this process ends
+ * (committed, failed or rolled back), once its outcome is visible: a
+ * value read before a read transaction begins and unchanged afterwards
+ * proves that nothing read has changed since.  Any thread. */
+uint64_t	 store_write_generation(struct store *st);
 /* Roll back and free.  NULL is allowed. */
 void		 store_rollback(struct store_txn *txn);
 
@@ -382,6 +387,12 @@ enum status	 store_version_get_by_stage(struct store_txn *txn,
 		    struct version_record *out);
 /* All versions of a secret, newest first, without values. */
 enum status	 store_version_list(struct store_txn *txn, int64_t secret_id,
+		    struct version_record **out, size_t *count);
+/* The versions a prune may consider: those after the newest keep, created
+ * at or before created_at_most; newest first, without values.  One query
+ * however many versions the secret has (every write prunes). */
+enum status	 store_version_list_prunable(struct store_txn *txn,
+		    int64_t secret_id, size_t keep, int64_t created_at_most,
 		    struct version_record **out, size_t *count);
 enum status	 store_version_delete(struct store_txn *txn, int64_t secret_id,
 		    const char *version_id);
@@ -897,6 +908,8 @@ struct store_backend {
 			    struct version_record *);
 	enum status	(*version_list)(void *, int64_t, struct version_record **,
 			    size_t *);
+	enum status	(*version_list_prunable)(void *, int64_t, size_t, int64_t,
+			    struct version_record **, size_t *);
 	enum status	(*version_delete)(void *, int64_t, const char *);
 	enum status	(*stage_move)(void *, int64_t, const char *, const char *);
 	enum status	(*stage_remove)(void *, int64_t, const char *, const char *);

@@ -25,8 +25,23 @@
  * after an error refuses further statements rather than run them outside
  * any transaction.
  *
+ * Writes are batched (group commit).  Write transactions of this process
+ * take turns (the write turn, handed over at once, where SQLite's busy
+ * handler would nap 1 to 100 ms), and each runs as a savepoint inside one
+ * shared SQLite transaction, the batch.  A write that ends while others
+ * wait for the turn leaves the batch open, hands the turn on and waits;
+ * the write that ends with nobody waiting commits the batch, and one
+ * fsync (synchronous=FULL) makes every write in it durable.  Each is
+ * answered after that commit, with its outcome: nothing is acknowledged,
+ * and nothing becomes visible to readers, before it is on disk; a failed
+ * commit fails every write of the batch and leaves no trace of them.  A
+ * write that rolls back undoes only its own savepoint.  A write sees the
+ * uncommitted writes batched before it, which commit or fail with it.
+ *
  * Thread-safety: the pool is guarded by a mutex; a connection is used by
- * one thread at a time, the one whose transaction holds it.
+ * one thread at a time, the one whose transaction holds it (the batch's,
+ * by the holder of the write turn).  The turn and the batch's members
+ * are guarded by writer_lock.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -52,6 +67,11 @@
 #define STORE_SQLITE_PREREAD_BYTES	(1024 * 1024)
 /* Problems the start-up check reports before it stops looking. */
 #define STORE_SQLITE_CHECK_REPORTS	"10"
+/* Writes in one batch at most: bounds the wait of its first member. */
+#define STORE_SQLITE_BATCH_MAX		64
+/* WAL pages after which a batch's committer checkpoints (SQLite's own
+ * automatic checkpoint would, inside the commit: see batch_finish). */
+#define STORE_SQLITE_CHECKPOINT_PAGES	1000
 
 /*
  * Migration i (counting from 1) is store_sqlite_migrations[i - 1].  Append
@@ -361,6 +381,9 @@ enum stmt_id {
 	STMT_SAVEPOINT,
 	STMT_SAVEPOINT_RELEASE,
 	STMT_SAVEPOINT_UNDO,
+	STMT_BATCH_OP,
+	STMT_BATCH_OP_RELEASE,
+	STMT_BATCH_OP_UNDO,
 	STMT_META_GET,
 	STMT_META_PUT,
 	STMT_ACCOUNT_PUT,
@@ -421,6 +444,7 @@ enum stmt_id {
 	STMT_VERSION_GET,
 	STMT_VERSION_GET_BY_STAGE,
 	STMT_VERSION_LIST,
+	STMT_VERSION_LIST_PRUNABLE,
 	STMT_VERSION_DELETE,
 	STMT_VERSION_STAGES,
 	STMT_STAGE_MOVE,
@@ -478,6 +502,9 @@ static const char *const stmt_sql[STMT__COUNT] = {
 	[STMT_SAVEPOINT] = "SAVEPOINT store_op",
 	[STMT_SAVEPOINT_RELEASE] = "RELEASE store_op",
 	[STMT_SAVEPOINT_UNDO] = "ROLLBACK TO store_op",
+	[STMT_BATCH_OP] = "SAVEPOINT batch_op",
+	[STMT_BATCH_OP_RELEASE] = "RELEASE batch_op",
+	[STMT_BATCH_OP_UNDO] = "ROLLBACK TO batch_op",
 
 	[STMT_META_GET] = "SELECT value FROM meta WHERE key = ?1",
 	[STMT_META_PUT] =
@@ -672,6 +699,14 @@ static const char *const stmt_sql[STMT__COUNT] = {
 	    "SELECT secret_id, version_id, created_at, last_accessed_at, "
 	    "is_binary, kms_key_arn, NULL, NULL FROM secret_versions "
 	    "WHERE secret_id = ?1 ORDER BY created_at DESC, rowid DESC",
+	[STMT_VERSION_LIST_PRUNABLE] =
+	    "SELECT secret_id, version_id, created_at, last_accessed_at, "
+	    "is_binary, kms_key_arn, NULL, NULL FROM ("
+	    "SELECT secret_id, version_id, created_at, last_accessed_at, "
+	    "is_binary, kms_key_arn, rowid AS row FROM secret_versions "
+	    "WHERE secret_id = ?1 ORDER BY created_at DESC, rowid DESC "
+	    "LIMIT -1 OFFSET ?2) WHERE created_at <= ?3 "
+	    "ORDER BY created_at DESC, row DESC",
 	[STMT_VERSION_DELETE] =
 	    "DELETE FROM secret_versions WHERE secret_id = ?1 AND version_id = ?2",
 	[STMT_VERSION_STAGES] =
@@ -728,12 +763,31 @@ static const char *const stmt_sql[STMT__COUNT] = {
 
 struct sqlite_conn;
 
+/* A write that ended inside the open batch, waiting for its commit; on
+ * the waiting thread's stack. */
+struct batch_member {
+	enum status		 st;
+	bool			 is_done;
+	struct batch_member	*next;
+};
+
 struct sqlite_store {
 	char			*path;
 	pthread_mutex_t		 lock;
 	struct sqlite_conn	*idle;		/* guarded by lock */
 	size_t			 idle_count;	/* guarded by lock */
 	size_t			 busy_count;	/* guarded by lock */
+
+	/* The write turn and the batch, all guarded by writer_lock. */
+	pthread_mutex_t		 writer_lock;
+	pthread_cond_t		 turn_free;
+	pthread_cond_t		 batch_done;
+	bool			 has_writer_lock;	/* initialised */
+	bool			 is_turn_taken;
+	size_t			 turn_waiting;
+	struct sqlite_conn	*batch;		/* open transaction, or NULL */
+	struct batch_member	*members;
+	size_t			 member_count;
 };
 
 struct sqlite_conn {
@@ -743,6 +797,8 @@ struct sqlite_conn {
 	/* store_sqlite_iam.c's statements (store_sqlite_statement). */
 	sqlite3_stmt		*extra_stmts[STORE_SQLITE_EXTRA_STMTS];
 	struct sqlite_conn	*next;		/* in the idle list */
+	bool			 is_batch;	/* the open batch's */
+	int			 wal_pages;	/* after its last commit */
 };
 
 /* ---- errors ---- */
@@ -985,6 +1041,18 @@ conn_close(struct sqlite_conn *c)
 	free(c);
 }
 
+/* Replaces SQLite's automatic checkpoint: see batch_finish. */
+static int
+conn_wal_hook(void *arg, sqlite3 *db, const char *name, int pages)
+{
+	struct sqlite_conn *c = arg;
+
+	(void)db;
+	(void)name;
+	c->wal_pages = pages;
+	return SQLITE_OK;
+}
+
 static enum status
 conn_open(struct sqlite_store *ss, struct sqlite_conn **out,
     struct error *err)
@@ -1010,6 +1078,7 @@ conn_open(struct sqlite_store *ss, struct sqlite_conn **out,
 	}
 	sqlite3_extended_result_codes(c->db, 1);
 	sqlite3_busy_timeout(c->db, STORE_SQLITE_BUSY_TIMEOUT_MS);
+	sqlite3_wal_hook(c->db, conn_wal_hook, c);
 	sqlite3_db_config(c->db, SQLITE_DBCONFIG_DEFENSIVE, 1, NULL);
 	if ((rc = sqlite3_exec(c->db, store_sqlite_pragmas, NULL, NULL,
 	    NULL)) != SQLITE_OK) {
@@ -1083,6 +1152,11 @@ store_sqlite_free(struct sqlite_store *ss)
 		conn_close(c);
 	}
 	pthread_mutex_destroy(&ss->lock);
+	if (ss->has_writer_lock) {
+		pthread_mutex_destroy(&ss->writer_lock);
+		pthread_cond_destroy(&ss->turn_free);
+		pthread_cond_destroy(&ss->batch_done);
+	}
 	free(ss->path);
 	free(ss);
 }
@@ -1455,6 +1529,24 @@ store_sqlite_open(const struct store_config *cfg, void **handle,
 		goto out;
 	}
 	has_lock = true;
+	if (pthread_mutex_init(&ss->writer_lock, NULL) != 0) {
+		st = error_set(err, STATUS_INTERNAL, "cannot create a mutex");
+		goto out;
+	}
+	if (pthread_cond_init(&ss->turn_free, NULL) != 0) {
+		pthread_mutex_destroy(&ss->writer_lock);
+		st = error_set(err, STATUS_INTERNAL,
+		    "cannot create a condition variable");
+		goto out;
+	}
+	if (pthread_cond_init(&ss->batch_done, NULL) != 0) {
+		pthread_cond_destroy(&ss->turn_free);
+		pthread_mutex_destroy(&ss->writer_lock);
+		st = error_set(err, STATUS_INTERNAL,
+		    "cannot create a condition variable");
+		goto out;
+	}
+	ss->has_writer_lock = true;
 	/*
 	 * Every check that can refuse the file reads only, and runs before
 	 * the first statement that writes (the journal mode, then the
@@ -1493,43 +1585,28 @@ store_sqlite_close(void *handle)
 
 /* ---- transactions ---- */
 
-static enum status
-store_sqlite_begin(void *handle, bool write, void **txn)
-{
-	struct sqlite_conn *c = NULL;
-	sqlite3_stmt	*s;
-	enum status	 st;
-
-	if ((st = pool_take(handle, &c)) != STATUS_OK)
-		goto out;
-	if ((st = conn_stmt(c, write ? STMT_BEGIN_WRITE : STMT_BEGIN_READ,
-	    &s)) != STATUS_OK ||
-	    (st = stmt_done(c, s, SQLITE_OK, "begin")) != STATUS_OK)
-		goto out;
-	*txn = c;
-	c = NULL;
-out:
-	if (c != NULL)
-		pool_give(c);
-	return st;
-}
-
-/* Roll back whatever is still open and return the connection. */
 static void
-conn_end(struct sqlite_conn *c)
+conn_rollback_open(struct sqlite_conn *c)
 {
 	sqlite3_stmt	*s;
 
 	if (!sqlite3_get_autocommit(c->db) &&
 	    conn_stmt(c, STMT_ROLLBACK, &s) == STATUS_OK)
 		(void)stmt_done(c, s, SQLITE_OK, "rollback");
+}
+
+/* Roll back whatever is still open and return the connection. */
+static void
+conn_end(struct sqlite_conn *c)
+{
+	conn_rollback_open(c);
 	pool_give(c);
 }
 
+/* COMMIT, and end the transaction whatever the outcome. */
 static enum status
-store_sqlite_commit(void *txn)
+conn_commit(struct sqlite_conn *c)
 {
-	struct sqlite_conn *c = txn;
 	struct timespec	 pause;
 	sqlite3_stmt	*s;
 	enum status	 st = STATUS_IO;
@@ -1567,6 +1644,255 @@ store_sqlite_commit(void *txn)
 	}
 	stmt_reset(s);
 out:
+	return st;
+}
+
+/*
+ * Wait for the write turn, as long as SQLite's busy handler would have
+ * waited: a thread that begins a write inside its own fails as it did
+ * before the turn existed.  A waiter is counted in turn_waiting, which is
+ * what keeps a batch open for it.
+ */
+static enum status
+turn_take(struct sqlite_store *ss)
+{
+	struct timespec	 deadline;
+	enum status	 st = STATUS_OK;
+
+	clock_gettime(CLOCK_REALTIME, &deadline);
+	deadline.tv_sec += STORE_SQLITE_BUSY_TIMEOUT_MS / 1000;
+	pthread_mutex_lock(&ss->writer_lock);
+	ss->turn_waiting++;
+	while (ss->is_turn_taken) {
+		if (pthread_cond_timedwait(&ss->turn_free, &ss->writer_lock,
+		    &deadline) == ETIMEDOUT && ss->is_turn_taken) {
+			log_error("store: no write turn after %d ms",
+			    STORE_SQLITE_BUSY_TIMEOUT_MS);
+			st = STATUS_IO;
+			break;
+		}
+	}
+	ss->turn_waiting--;
+	if (st == STATUS_OK)
+		ss->is_turn_taken = true;
+	pthread_mutex_unlock(&ss->writer_lock);
+	return st;
+}
+
+/* Hand the turn on; writer_lock held. */
+static void
+turn_give_locked(struct sqlite_store *ss)
+{
+	ss->is_turn_taken = false;
+	pthread_cond_signal(&ss->turn_free);
+}
+
+/*
+ * End the batch, by the holder of the turn: commit it (or roll it back
+ * when it is broken or holds no write), tell every member its outcome,
+ * hand the turn on.  self, when not NULL, is the caller's own write.
+ */
+static enum status
+batch_finish(struct sqlite_store *ss, struct batch_member *self, bool is_ok)
+{
+	struct sqlite_conn *c = ss->batch;
+	struct batch_member *m;
+	enum status	 st = STATUS_IO;
+
+	if (self != NULL) {
+		self->next = ss->members;
+		ss->members = self;
+	}
+	/* Only the turn holder touches members: no lock needed to read. */
+	if (is_ok && ss->members != NULL)
+		st = conn_commit(c);
+	c->is_batch = false;
+	conn_rollback_open(c);
+
+	pthread_mutex_lock(&ss->writer_lock);
+	for (m = ss->members; m != NULL; m = m->next) {
+		m->st = st;
+		m->is_done = true;
+	}
+	ss->members = NULL;
+	ss->member_count = 0;
+	ss->batch = NULL;
+	turn_give_locked(ss);
+	pthread_cond_broadcast(&ss->batch_done);
+	pthread_mutex_unlock(&ss->writer_lock);
+
+	/*
+	 * Copy the WAL into the database file after the turn is handed on,
+	 * so the next batch commits meanwhile; SQLite's automatic checkpoint
+	 * would run inside COMMIT and hold every writer.  PASSIVE: it never
+	 * waits for readers or writers, and SQLite syncs the WAL before and
+	 * the database after (synchronous=FULL).  The connection is still
+	 * ours: it goes back to the pool only afterwards.
+	 */
+	if (c->wal_pages >= STORE_SQLITE_CHECKPOINT_PAGES) {
+		int rc;
+
+		c->wal_pages = 0;
+		rc = sqlite3_wal_checkpoint_v2(c->db, "main",
+		    SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+		if (rc != SQLITE_OK && (rc & 0xff) != SQLITE_BUSY)
+			log_error("store: checkpoint: %s",
+			    sqlite3_errmsg(c->db));
+	}
+	pool_give(c);
+	return st;
+}
+
+/*
+ * After a write left the batch consistent (its savepoint released, or
+ * undone: is_member false), by the holder of the turn: leave the batch
+ * open for a waiting writer, or commit it.  A member's outcome is known
+ * only once the batch is committed.
+ */
+static enum status
+batch_hand_on(struct sqlite_store *ss, bool is_member)
+{
+	struct batch_member self;
+
+	memset(&self, 0, sizeof(self));
+	pthread_mutex_lock(&ss->writer_lock);
+	if (ss->turn_waiting > 0 &&
+	    ss->member_count < STORE_SQLITE_BATCH_MAX) {
+		/* Someone writes after us: the batch waits for them. */
+		if (is_member) {
+			self.next = ss->members;
+			ss->members = &self;
+			ss->member_count++;
+		}
+		turn_give_locked(ss);
+		while (is_member && !self.is_done)
+			pthread_cond_wait(&ss->batch_done, &ss->writer_lock);
+		pthread_mutex_unlock(&ss->writer_lock);
+		return is_member ? self.st : STATUS_OK;
+	}
+	pthread_mutex_unlock(&ss->writer_lock);
+	return batch_finish(ss, is_member ? &self : NULL, true);
+}
+
+/*
+ * End one write, by the holder of the turn.  keep: release its savepoint
+ * into the batch (a commit) rather than undo it.  Leaves the batch open
+ * for a waiting writer, or commits it.  Returns the write's outcome,
+ * known only once the batch is committed.
+ */
+static enum status
+batch_op_end(struct sqlite_conn *c, bool keep)
+{
+	struct sqlite_store *ss = c->store;
+	sqlite3_stmt	*s;
+	enum status	 st = STATUS_IO;
+
+	/* SQLite rolled the whole transaction back: earlier writes too. */
+	if (sqlite3_get_autocommit(c->db))
+		return batch_finish(ss, NULL, false);
+	if (keep) {
+		if ((st = conn_stmt(c, STMT_BATCH_OP_RELEASE, &s)) ==
+		    STATUS_OK)
+			st = stmt_done(c, s, SQLITE_OK, "release");
+		if (st != STATUS_OK) {
+			if (st == STATUS_EXISTS || st == STATUS_NOT_FOUND)
+				st = STATUS_IO;
+			keep = false;
+		}
+	}
+	if (!keep) {
+		if (conn_stmt(c, STMT_BATCH_OP_UNDO, &s) != STATUS_OK ||
+		    stmt_done(c, s, SQLITE_OK, "rollback to") != STATUS_OK ||
+		    conn_stmt(c, STMT_BATCH_OP_RELEASE, &s) != STATUS_OK ||
+		    stmt_done(c, s, SQLITE_OK, "release") != STATUS_OK ||
+		    sqlite3_get_autocommit(c->db)) {
+			/* The batch is in an unknown state: fail it all. */
+			(void)batch_finish(ss, NULL, false);
+			return st;
+		}
+	}
+	if (sqlite3_get_autocommit(c->db))
+		return batch_finish(ss, NULL, false);
+	if (keep)
+		return batch_hand_on(ss, true);
+	(void)batch_hand_on(ss, false);
+	return st;
+}
+
+/* Take the turn, open the batch if none is, and start a savepoint in it. */
+static enum status
+batch_op_begin(struct sqlite_store *ss, struct sqlite_conn **out)
+{
+	struct sqlite_conn *c = NULL;
+	sqlite3_stmt	*s;
+	enum status	 st;
+
+	if ((st = turn_take(ss)) != STATUS_OK)
+		return st;
+	if (ss->batch == NULL) {
+		if ((st = pool_take(ss, &c)) != STATUS_OK)
+			goto fail;
+		if ((st = conn_stmt(c, STMT_BEGIN_WRITE, &s)) != STATUS_OK ||
+		    (st = stmt_done(c, s, SQLITE_OK, "begin")) != STATUS_OK) {
+			conn_end(c);
+			goto fail;
+		}
+		c->is_batch = true;
+		ss->batch = c;
+	}
+	c = ss->batch;
+	if ((st = conn_stmt(c, STMT_BATCH_OP, &s)) != STATUS_OK ||
+	    (st = stmt_done(c, s, SQLITE_OK, "savepoint")) != STATUS_OK) {
+		/* No savepoint of ours to undo: end the batch's turn. */
+		if (sqlite3_get_autocommit(c->db))
+			(void)batch_finish(ss, NULL, false);
+		else
+			(void)batch_hand_on(ss, false);
+		return st;
+	}
+	*out = c;
+	return STATUS_OK;
+fail:
+	pthread_mutex_lock(&ss->writer_lock);
+	turn_give_locked(ss);
+	pthread_mutex_unlock(&ss->writer_lock);
+	return st;
+}
+
+static enum status
+store_sqlite_begin(void *handle, bool write, void **txn)
+{
+	struct sqlite_conn *c = NULL;
+	sqlite3_stmt	*s;
+	enum status	 st;
+
+	if (write) {
+		if ((st = batch_op_begin(handle, &c)) == STATUS_OK)
+			*txn = c;
+		return st;
+	}
+	if ((st = pool_take(handle, &c)) != STATUS_OK)
+		goto out;
+	if ((st = conn_stmt(c, STMT_BEGIN_READ, &s)) != STATUS_OK ||
+	    (st = stmt_done(c, s, SQLITE_OK, "begin")) != STATUS_OK)
+		goto out;
+	*txn = c;
+	c = NULL;
+out:
+	if (c != NULL)
+		pool_give(c);
+	return st;
+}
+
+static enum status
+store_sqlite_commit(void *txn)
+{
+	struct sqlite_conn *c = txn;
+	enum status	 st;
+
+	if (c->is_batch)
+		return batch_op_end(c, true);
+	st = conn_commit(c);
 	conn_end(c);
 	return st;
 }
@@ -1574,7 +1900,12 @@ out:
 static void
 store_sqlite_rollback(void *txn)
 {
-	conn_end(txn);
+	struct sqlite_conn *c = txn;
+
+	if (c->is_batch)
+		(void)batch_op_end(c, false);
+	else
+		conn_end(c);
 }
 
 /* ---- meta ---- */
@@ -3019,20 +3350,16 @@ store_sqlite_version_get_by_stage(void *txn, int64_t secret_id,
 	return version_fetch(c, s, rc, out);
 }
 
+/* Run a version listing whose parameters are bound (rc: the binders'
+ * outcome), then read each version's stages. */
 static enum status
-store_sqlite_version_list(void *txn, int64_t secret_id,
-    struct version_record **out, size_t *count)
+versions_collect(struct sqlite_conn *c, sqlite3_stmt *s, int rc,
+    int64_t secret_id, struct version_record **out, size_t *count)
 {
-	struct sqlite_conn *c = txn;
 	struct version_record *recs = NULL, *grown;
-	sqlite3_stmt	*s = NULL;
 	size_t		 n = 0, cap = 0;
 	enum status	 st;
-	int		 rc;
 
-	if ((st = txn_stmt(c, STMT_VERSION_LIST, &s)) != STATUS_OK)
-		goto out;
-	rc = bind_int64(s, 1, secret_id, SQLITE_OK);
 	while (rc == SQLITE_OK && (rc = sqlite3_step(s)) == SQLITE_ROW) {
 		if (n == cap) {
 			cap = cap == 0 ? 8 : cap * 2;
@@ -3067,6 +3394,39 @@ out:
 	stmt_reset(s);
 	version_records_free(recs, n);
 	return st;
+}
+
+static enum status
+store_sqlite_version_list(void *txn, int64_t secret_id,
+    struct version_record **out, size_t *count)
+{
+	struct sqlite_conn *c = txn;
+	sqlite3_stmt	*s;
+	enum status	 st;
+
+	if ((st = txn_stmt(c, STMT_VERSION_LIST, &s)) != STATUS_OK)
+		return st;
+	return versions_collect(c, s, bind_int64(s, 1, secret_id, SQLITE_OK),
+	    secret_id, out, count);
+}
+
+static enum status
+store_sqlite_version_list_prunable(void *txn, int64_t secret_id, size_t keep,
+    int64_t created_at_most, struct version_record **out, size_t *count)
+{
+	struct sqlite_conn *c = txn;
+	sqlite3_stmt	*s;
+	enum status	 st;
+	int		 rc;
+
+	if (keep > INT64_MAX)
+		return STATUS_INTERNAL;
+	if ((st = txn_stmt(c, STMT_VERSION_LIST_PRUNABLE, &s)) != STATUS_OK)
+		return st;
+	rc = bind_int64(s, 1, secret_id, SQLITE_OK);
+	rc = bind_int64(s, 2, (int64_t)keep, rc);
+	rc = bind_int64(s, 3, created_at_most, rc);
+	return versions_collect(c, s, rc, secret_id, out, count);
 }
 
 static enum status
@@ -3558,6 +3918,7 @@ const struct store_backend store_backend_sqlite = {
 	.version_get = store_sqlite_version_get,
 	.version_get_by_stage = store_sqlite_version_get_by_stage,
 	.version_list = store_sqlite_version_list,
+	.version_list_prunable = store_sqlite_version_list_prunable,
 	.version_delete = store_sqlite_version_delete,
 	.stage_move = store_sqlite_stage_move,
 	.stage_remove = store_sqlite_stage_remove,

@@ -1082,6 +1082,115 @@ test_two_threads_write_concurrently(void **state)
 	store_rollback(txn);
 }
 
+/*
+ * Many writers at once share commits (group commit): what each committed
+ * is there, what each rolled back is not, and a write that fails inside a
+ * shared transaction (a duplicate name) undoes only itself.
+ */
+#define MIXED_WRITERS		8
+#define MIXED_ROUNDS		30
+
+struct mixed_arg {
+	struct store	*st;
+	int		 index;
+	int		 committed;
+	enum status	 result;
+};
+
+static enum status
+mixed_insert(struct store_txn *txn, int writer, int round)
+{
+	struct secret_record rec;
+	char		 name[64], arn[128];
+
+	snprintf(name, sizeof(name), "mixed-%d-%d", writer, round);
+	snprintf(arn, sizeof(arn), "arn:aws:secretsmanager:us-east-1:"
+	    "111122223333:secret:%s", name);
+	memset(&rec, 0, sizeof(rec));
+	rec.account_id = (char *)"111122223333";
+	rec.region = (char *)"us-east-1";
+	rec.name = name;
+	rec.arn = arn;
+	rec.created_at = round;
+	return store_secret_insert(txn, &rec);
+}
+
+static void *
+mixed_writer_run(void *p)
+{
+	struct mixed_arg *arg = p;
+	struct store_txn *txn;
+	enum status	 st;
+
+	arg->result = STATUS_OK;
+	for (int round = 0; round < MIXED_ROUNDS; round++) {
+		if ((st = store_begin(arg->st, true, &txn)) != STATUS_OK)
+			goto fail;
+		if ((st = mixed_insert(txn, arg->index, round)) != STATUS_OK) {
+			store_rollback(txn);
+			goto fail;
+		}
+		if (round % 3 == 2) {
+			store_rollback(txn);	/* never seen again */
+			continue;
+		}
+		/* A name committed in round 0: refused, and undoing that
+		 * statement must not undo this round's insert. */
+		if (round % 5 == 1 &&
+		    (st = mixed_insert(txn, arg->index, 0)) != STATUS_EXISTS) {
+			store_rollback(txn);
+			st = STATUS_INTERNAL;
+			goto fail;
+		}
+		if ((st = store_commit(txn)) != STATUS_OK)
+			goto fail;
+		arg->committed++;
+	}
+	return NULL;
+fail:
+	arg->result = st;
+	return NULL;
+}
+
+static void
+test_group_commit_keeps_commits_and_drops_rollbacks(void **state)
+{
+	struct fixture	*f = *state;
+	struct mixed_arg args[MIXED_WRITERS];
+	pthread_t	 threads[MIXED_WRITERS];
+	struct secret_record rec;
+	struct store_txn *txn;
+	char		 name[64];
+	int		 expected = 0;
+
+	for (int i = 0; i < MIXED_WRITERS; i++) {
+		args[i] = (struct mixed_arg){ f->st, i, 0, STATUS_INTERNAL };
+		assert_int_equal(pthread_create(&threads[i], NULL,
+		    mixed_writer_run, &args[i]), 0);
+	}
+	for (int i = 0; i < MIXED_WRITERS; i++) {
+		assert_int_equal(pthread_join(threads[i], NULL), 0);
+		assert_int_equal(args[i].result, STATUS_OK);
+		expected += args[i].committed;
+	}
+	assert_int_equal(expected, MIXED_WRITERS * (MIXED_ROUNDS -
+	    MIXED_ROUNDS / 3));
+
+	/* After a reopen: what was acknowledged is on disk. */
+	fixture_reopen(f);
+	txn = txn_begin(f, false);
+	for (int w = 0; w < MIXED_WRITERS; w++)
+		for (int round = 0; round < MIXED_ROUNDS; round++) {
+			snprintf(name, sizeof(name), "mixed-%d-%d", w, round);
+			memset(&rec, 0, sizeof(rec));
+			assert_int_equal(store_secret_get_by_name(txn,
+			    "111122223333", "us-east-1", name, &rec),
+			    round % 3 == 2 ? STATUS_NOT_FOUND : STATUS_OK);
+			secret_record_cleanup(&rec);
+		}
+	store_rollback(txn);
+}
+
 /* ---- SQLite only ---- */
 
 static void
@@ -1322,6 +1431,9 @@ main(void)
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(
 		    test_reader_sees_committed_state_only, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_group_commit_keeps_commits_and_drops_rollbacks, setup,
+		    teardown),
 		cmocka_unit_test_setup_teardown(
 		    test_two_threads_write_concurrently, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_non_database_file_is_refused,
