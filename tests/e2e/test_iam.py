@@ -3,8 +3,8 @@
 Users, groups and membership, roles and trust policies, access keys
 (create, list, deactivate, delete), inline and managed policies with their
 versions and attachments, tags; the Query protocol's XML answers and
-errors; accounts kept apart.  Identity policies are stored and returned,
-not yet enforced (docs/access.md).
+errors; accounts kept apart.  What the policies allow is tested in
+test_access_policies.py and test_sts.py (docs/access.md).
 """
 
 import json
