@@ -903,35 +903,6 @@ stmt_reset(sqlite3_stmt *s)
 	sqlite3_clear_bindings(s);
 }
 
-/* Binders chain: each passes an earlier failure through untouched. */
-static int
-bind_text(sqlite3_stmt *s, int i, const char *v, int rc)
-{
-	if (rc != SQLITE_OK)
-		return rc;
-	if (v == NULL)
-		return sqlite3_bind_null(s, i);
-	return sqlite3_bind_text(s, i, v, -1, SQLITE_STATIC);
-}
-
-static int
-bind_int64(sqlite3_stmt *s, int i, int64_t v, int rc)
-{
-	if (rc != SQLITE_OK)
-		return rc;
-	return sqlite3_bind_int64(s, i, v);
-}
-
-/* Never binds NULL: an empty blob is stored as an empty blob. */
-static int
-bind_blob(sqlite3_stmt *s, int i, const unsigned char *v, size_t len, int rc)
-{
-	if (rc != SQLITE_OK)
-		return rc;
-	return sqlite3_bind_blob64(s, i, v != NULL ? (const void *)v : "",
-	    v != NULL ? len : 0, SQLITE_STATIC);
-}
-
 /* Run a statement that returns no rows, then reset it. */
 static enum status
 stmt_done(struct sqlite_conn *c, sqlite3_stmt *s, int rc, const char *what)
@@ -957,43 +928,6 @@ stmt_row(struct sqlite_conn *c, sqlite3_stmt *s, int rc, const char *what)
 	if (rc == SQLITE_DONE)
 		return STATUS_NOT_FOUND;
 	return conn_status(c, rc, what);
-}
-
-static enum status
-column_text(sqlite3_stmt *s, int col, char **out)
-{
-	const unsigned char *text;
-	char		*copy = NULL;
-
-	if (sqlite3_column_type(s, col) != SQLITE_NULL) {
-		if ((text = sqlite3_column_text(s, col)) == NULL ||
-		    (copy = strdup((const char *)text)) == NULL)
-			return STATUS_NO_MEMORY;
-	}
-	*out = copy;
-	return STATUS_OK;
-}
-
-/* A present blob is always a non-NULL pointer, even when empty. */
-static enum status
-column_blob(sqlite3_stmt *s, int col, unsigned char **out, size_t *len)
-{
-	const void	*blob;
-	unsigned char	*copy = NULL;
-	int		 n = 0;
-
-	if (sqlite3_column_type(s, col) != SQLITE_NULL) {
-		blob = sqlite3_column_blob(s, col);
-		n = sqlite3_column_bytes(s, col);
-		if ((blob == NULL && n > 0) ||
-		    (copy = malloc(n > 0 ? (size_t)n : 1)) == NULL)
-			return STATUS_NO_MEMORY;
-		if (n > 0)
-			memcpy(copy, blob, (size_t)n);
-	}
-	*out = copy;
-	*len = (size_t)n;
-	return STATUS_OK;
 }
 
 /* Savepoints make a several-statement operation all or nothing. */

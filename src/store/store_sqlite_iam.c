@@ -285,34 +285,6 @@ kind_parse(const unsigned char *text)
 	return IAM_KIND_USER;
 }
 
-/* Binders chain: each passes an earlier failure through untouched. */
-static int
-bind_text(sqlite3_stmt *s, int i, const char *v, int rc)
-{
-	if (rc != SQLITE_OK)
-		return rc;
-	if (v == NULL)
-		return sqlite3_bind_null(s, i);
-	return sqlite3_bind_text(s, i, v, -1, SQLITE_STATIC);
-}
-
-static int
-bind_int64(sqlite3_stmt *s, int i, int64_t v, int rc)
-{
-	if (rc != SQLITE_OK)
-		return rc;
-	return sqlite3_bind_int64(s, i, v);
-}
-
-static int
-bind_blob(sqlite3_stmt *s, int i, const unsigned char *v, size_t len, int rc)
-{
-	if (rc != SQLITE_OK)
-		return rc;
-	return sqlite3_bind_blob64(s, i, v != NULL ? (const void *)v : "",
-	    v != NULL ? len : 0, SQLITE_STATIC);
-}
-
 /* (account, kind, name) in ?1, ?2, ?3: the key of most statements. */
 static int
 bind_key(sqlite3_stmt *s, const char *account_id, enum iam_kind kind,
@@ -354,42 +326,6 @@ stmt_row(void *txn, sqlite3_stmt *s, int rc, const char *what)
 	if (rc == SQLITE_DONE)
 		return STATUS_NOT_FOUND;
 	return store_sqlite_status(txn, rc, what);
-}
-
-static enum status
-column_text(sqlite3_stmt *s, int col, char **out)
-{
-	const unsigned char *text;
-	char		*copy = NULL;
-
-	if (sqlite3_column_type(s, col) != SQLITE_NULL) {
-		if ((text = sqlite3_column_text(s, col)) == NULL ||
-		    (copy = strdup((const char *)text)) == NULL)
-			return STATUS_NO_MEMORY;
-	}
-	*out = copy;
-	return STATUS_OK;
-}
-
-static enum status
-column_blob(sqlite3_stmt *s, int col, unsigned char **out, size_t *len)
-{
-	const void	*blob;
-	unsigned char	*copy = NULL;
-	int		 n = 0;
-
-	if (sqlite3_column_type(s, col) != SQLITE_NULL) {
-		blob = sqlite3_column_blob(s, col);
-		n = sqlite3_column_bytes(s, col);
-		if ((blob == NULL && n > 0) ||
-		    (copy = malloc(n > 0 ? (size_t)n : 1)) == NULL)
-			return STATUS_NO_MEMORY;
-		if (n > 0)
-			memcpy(copy, blob, (size_t)n);
-	}
-	*out = copy;
-	*len = (size_t)n;
-	return STATUS_OK;
 }
 
 /* Collect every row of a bound statement into a malloc'd array of
