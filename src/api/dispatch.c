@@ -170,6 +170,8 @@ call_authorize(void *arg, const struct core_request *req, const char *action,
 	struct principal_tag	*resource_tags = NULL, *request_tags = NULL;
 	size_t			 request_tag_count = 0;
 	struct api_request_keys	 keys;
+	struct tag		*entity_tags = NULL;
+	size_t			 entity_tag_count = 0;
 	const char		*secret_id;
 	bool			 is_secret;
 	enum status		 st;
@@ -240,6 +242,26 @@ call_authorize(void *arg, const struct core_request *req, const char *action,
 			ctx.secret_name = json_string_value(json_object_get(
 			    authz->in, "Name"));
 	}
+	/* An IAM action on a user or role: its tags. */
+	if (strncmp(action, "iam:", 4) == 0 && resource_arn != NULL) {
+		if ((st = core_iam_resource_tags(&call->env->core,
+		    resource_arn, &entity_tags, &entity_tag_count)) !=
+		    STATUS_OK)
+			goto out;
+		if (entity_tag_count > 0) {
+			if ((resource_tags = calloc(entity_tag_count,
+			    sizeof(*resource_tags))) == NULL) {
+				st = STATUS_NO_MEMORY;
+				goto out;
+			}
+			for (size_t i = 0; i < entity_tag_count; i++) {
+				resource_tags[i].key = entity_tags[i].key;
+				resource_tags[i].value = entity_tags[i].value;
+			}
+			ctx.resource_tags = resource_tags;
+			ctx.resource_tag_count = entity_tag_count;
+		}
+	}
 	if (authz->in != NULL && (st = call_request_tags(authz->in, action,
 	    &request_tags, &request_tag_count)) != STATUS_OK)
 		goto out;
@@ -257,6 +279,7 @@ call_authorize(void *arg, const struct core_request *req, const char *action,
 out:
 	auth_policies_release(identity);
 	secret_access_info_cleanup(&info);
+	tags_free(entity_tags, entity_tag_count);
 	free(resource_tags);
 	free(request_tags);
 	return st;

@@ -119,7 +119,7 @@ context_add_kms(struct policy_context *pc, const struct policy_principal *pp,
 
 static enum status
 context_build(struct policy_context *pc, const struct policy_principal *pp,
-    const struct auth_context *ctx, bool is_secret, bool is_kms)
+    const struct auth_context *ctx, bool is_secret, bool is_iam, bool is_kms)
 {
 	enum status st;
 
@@ -141,6 +141,9 @@ context_build(struct policy_context *pc, const struct policy_principal *pp,
 	if (is_secret && (st = context_add_tags(pc,
 	    "secretsmanager:ResourceTag/", ctx->resource_tags,
 	    ctx->resource_tag_count)) != STATUS_OK)
+		return st;
+	if (is_iam && (st = context_add_tags(pc, "iam:ResourceTag/",
+	    ctx->resource_tags, ctx->resource_tag_count)) != STATUS_OK)
 		return st;
 	if ((st = context_add_tags(pc, "aws:RequestTag/", ctx->request_tags,
 	    ctx->request_tag_count)) != STATUS_OK)
@@ -221,7 +224,8 @@ auth_authorize(const struct principal *principal, const char *action,
 		st = error_set(err, STATUS_NO_MEMORY, NULL);
 		goto out;
 	}
-	if ((st = context_build(pc, &pp, ctx, is_secret,
+	if ((st = context_build(pc, &pp, ctx, is_secret, resource != NULL &&
+	    strncmp(resource, "arn:aws:iam::", 13) == 0,
 	    strncmp(action, "kms:", 4) == 0)) != STATUS_OK) {
 		/* A value beyond the engine's limits: refuse, never skip. */
 		st = error_set(err, STATUS_ACCESS_DENIED, "Access denied");

@@ -200,6 +200,12 @@ enum status	 core_iam_user_groups(struct core_request *req,
 		    const char *user_name, const struct iam_page *page,
 		    struct iam_entity_list *out, struct error *err);
 
+/* The tags of the user or role arn names (iam:ResourceTag/<key> and
+ * aws:ResourceTag/<key> when an IAM action targets it); none for other
+ * ARNs or an entity that does not exist.  Free with tags_free. */
+enum status	 core_iam_resource_tags(const struct core_env *env,
+		    const char *arn, struct tag **tags, size_t *count);
+
 /* Tags of users and roles.  tag: LIMIT_EXCEEDED beyond IAM_TAGS_MAX in
  * all; untag ignores keys that are not there. */
 enum status	 core_iam_entity_tag(struct core_request *req,

@@ -636,3 +636,31 @@ out:
 	iam_entity_record_cleanup(&e);
 	return st;
 }
+
+enum status
+core_iam_resource_tags(const struct core_env *env, const char *arn,
+    struct tag **tags, size_t *count)
+{
+	struct store_txn	*txn = NULL;
+	struct arn_parts	 parts;
+	enum iam_kind		 kind;
+	enum status		 st;
+
+	*tags = NULL;
+	*count = 0;
+	if (arn_parse(arn, &parts) != STATUS_OK ||
+	    strcmp(parts.service, "iam") != 0)
+		return STATUS_OK;
+	if (strncmp(parts.resource, "user/", 5) == 0)
+		kind = IAM_KIND_USER;
+	else if (strncmp(parts.resource, "role/", 5) == 0)
+		kind = IAM_KIND_ROLE;
+	else
+		return STATUS_OK;
+	if ((st = store_begin(env->store, false, &txn)) != STATUS_OK)
+		return st;
+	st = store_iam_tags_get(txn, kind, parts.account_id,
+	    iam_arn_name(arn), tags, count);
+	store_rollback(txn);
+	return st == STATUS_NOT_FOUND ? STATUS_OK : st;
+}

@@ -287,6 +287,24 @@ def test_secret_primary_region_condition(server, iam, admin_sm):
         == name
 
 
+def test_iam_actions_see_the_target_users_tags(server, iam):
+    """A delegated user administrator limited to the users of its team:
+    iam:ResourceTag (and aws:ResourceTag) carry the target user's tags."""
+    team_user = unique("payments-user")
+    iam.create_user(UserName=team_user,
+                    Tags=[{"Key": "team", "Value": "payments"}])
+    other_user = unique("other-user")
+    iam.create_user(UserName=other_user)
+    _, _, key = user_with(iam, allow(
+        ["iam:GetUser", "iam:TagUser"], "*",
+        condition={"StringEquals": {"iam:ResourceTag/team": "payments"}}))
+    admin = iam_client(server, creds=key)
+    assert admin.get_user(UserName=team_user)["User"]["UserName"] == team_user
+    expect_client_error(admin.get_user, "AccessDenied", UserName=other_user)
+    # Retagging moves the user out of reach at once.
+    iam.tag_user(UserName=team_user, Tags=[{"Key": "team", "Value": "billing"}])
+    expect_client_error(admin.get_user, "AccessDenied", UserName=team_user)
+
 def test_partner_reads_a_shared_secret_only_when_both_sides_allow(
         init_data_dir, make_server):
     """Across accounts the secret's policy, the reader's own identity
