@@ -395,31 +395,60 @@ def test_partner_reads_a_shared_secret_only_when_both_sides_allow(
                         SecretId=arn, message="Access to KMS is not allowed")
 
 
+def documented_block(marker):
+    from harness import REPO
+    doc = (REPO / "docs" / "access.md").read_text()
+    after = doc.split(f"<!-- {marker}", 1)[1]
+    return after.split("```sh\n", 1)[1].split("```", 1)[0]
+
+
+def run_block(script, srv, tmp_path, creds_text):
+    """Run a documented block with bash and the aws CLI against srv."""
+    from harness import AWS_CLI
+    creds = tmp_path / "credentials"
+    creds.write_text(creds_text)
+    script = script.replace("$PWD/sesame-data/credentials", str(creds))
+    script = script.replace("http://127.0.0.1:8080", srv.endpoint)
+    bindir = tmp_path / "bin"
+    bindir.mkdir(exist_ok=True)
+    if not (bindir / "aws").exists():
+        (bindir / "aws").symlink_to(AWS_CLI)
+    env = {"PATH": f"{bindir}:/usr/bin:/bin", "HOME": str(tmp_path),
+           "LANG": "C.UTF-8", "AWS_SHARED_CREDENTIALS_FILE": str(creds),
+           "AWS_CONFIG_FILE": "/dev/null", "AWS_PAGER": "",
+           "AWS_EC2_METADATA_DISABLED": "true", "AWS_MAX_ATTEMPTS": "1"}
+    return subprocess.run(["bash", "-euo", "pipefail", "-c", script], env=env,
+                          capture_output=True, text=True, timeout=300)
+
+
+def test_documented_first_steps_run_as_printed(init_data_dir, make_server,
+                                               tmp_path):
+    """docs/access.md's "Try it" block, run by bash with the aws CLI."""
+    dd = init_data_dir(account_id="123456789012")
+    srv = make_server(dd)
+    out = run_block(documented_block("access-try.sh"), srv, tmp_path,
+                    dd.credentials_file.read_text())
+    assert out.returncode == 0, out.stderr
+    lines = out.stdout.strip().splitlines()
+    assert "s3cret" in lines, out.stdout
+    assert "other" not in lines, out.stdout
+    assert "denied, as it should be" in lines, out.stdout
+    assert "AccessDeniedException" in out.stderr, out.stderr
+    assert lines[-1] == \
+        "arn:aws:sts::123456789012:assumed-role/deployer/ci-42", out.stdout
+
+
 def test_documented_sharing_runs_as_printed(init_data_dir, make_server,
                                             tmp_path):
     """docs/access.md's sharing scenario, run by bash with the aws CLI."""
-    from harness import AWS_CLI, REPO
-    doc = (REPO / "docs" / "access.md").read_text()
-    after = doc.split("<!-- access-share.sh", 1)[1]
-    script = after.split("```sh\n", 1)[1].split("```", 1)[0]
+    script = documented_block("access-share.sh")
     dd = init_data_dir(account_id="123456789012")
     srv = make_server(dd)
     r = dd.admin("create-account", "--account-id", "444455556666")
     assert r.returncode == 0, r.stderr
     partner = Creds(*parse_key_lines(r.stdout))
-    creds = tmp_path / "credentials"
-    creds.write_text(dd.credentials_file.read_text() +
-                     f"\n[partner]\naws_access_key_id = {partner.access_key}\n"
-                     f"aws_secret_access_key = {partner.secret_key}\n")
-    script = script.replace("http://127.0.0.1:8080", srv.endpoint)
-    bindir = tmp_path / "bin"
-    bindir.mkdir()
-    (bindir / "aws").symlink_to(AWS_CLI)
-    env = {"PATH": f"{bindir}:/usr/bin:/bin", "HOME": str(tmp_path),
-           "LANG": "C.UTF-8", "AWS_SHARED_CREDENTIALS_FILE": str(creds),
-           "AWS_CONFIG_FILE": "/dev/null", "AWS_PAGER": "",
-           "AWS_EC2_METADATA_DISABLED": "true", "AWS_MAX_ATTEMPTS": "1"}
-    out = subprocess.run(["bash", "-euo", "pipefail", "-c", script], env=env,
-                         capture_output=True, text=True, timeout=300)
+    out = run_block(script, srv, tmp_path, dd.credentials_file.read_text() +
+                    f"\n[partner]\naws_access_key_id = {partner.access_key}\n"
+                    f"aws_secret_access_key = {partner.secret_key}\n")
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip().splitlines()[-1] == "s3cret", out.stdout
