@@ -2468,20 +2468,15 @@ out:
 	return savepoint_end(c, st);
 }
 
+/* Read the (key, value) rows of a bound statement into a tag array. */
 static enum status
-store_sqlite_kms_tags_get(void *txn, const char *key_id, struct tag **out,
-    size_t *count)
+tags_collect(struct sqlite_conn *c, sqlite3_stmt *s, int rc, const char *what,
+    struct tag **out, size_t *count)
 {
-	struct sqlite_conn *c = txn;
 	struct tag	*tags = NULL, *grown;
-	sqlite3_stmt	*s = NULL;
 	size_t		 n = 0, cap = 0;
 	enum status	 st;
-	int		 rc;
 
-	if ((st = txn_stmt(c, STMT_KMS_TAGS_GET, &s)) != STATUS_OK)
-		goto out;
-	rc = bind_text(s, 1, key_id, SQLITE_OK);
 	while (rc == SQLITE_OK && (rc = sqlite3_step(s)) == SQLITE_ROW) {
 		if (n == cap) {
 			cap = cap == 0 ? 8 : cap * 2;
@@ -2500,7 +2495,7 @@ store_sqlite_kms_tags_get(void *txn, const char *key_id, struct tag **out,
 		rc = SQLITE_OK;
 	}
 	if (rc != SQLITE_DONE) {
-		st = conn_status(c, rc, "kms tags get");
+		st = conn_status(c, rc, what);
 		goto out;
 	}
 	*out = tags;
@@ -2512,6 +2507,20 @@ out:
 	stmt_reset(s);
 	tags_free(tags, n);
 	return st;
+}
+
+static enum status
+store_sqlite_kms_tags_get(void *txn, const char *key_id, struct tag **out,
+    size_t *count)
+{
+	struct sqlite_conn *c = txn;
+	sqlite3_stmt	*s = NULL;
+	enum status	 st;
+
+	if ((st = txn_stmt(c, STMT_KMS_TAGS_GET, &s)) != STATUS_OK)
+		return st;
+	return tags_collect(c, s, bind_text(s, 1, key_id, SQLITE_OK),
+	    "kms tags get", out, count);
 }
 
 /* ---- rows wrapped by the root key ---- */
@@ -3062,45 +3071,13 @@ store_sqlite_tags_get(void *txn, int64_t secret_id, struct tag **out,
     size_t *count)
 {
 	struct sqlite_conn *c = txn;
-	struct tag	*tags = NULL, *grown;
 	sqlite3_stmt	*s = NULL;
-	size_t		 n = 0, cap = 0;
 	enum status	 st;
-	int		 rc;
 
 	if ((st = txn_stmt(c, STMT_TAGS_GET, &s)) != STATUS_OK)
-		goto out;
-	rc = bind_int64(s, 1, secret_id, SQLITE_OK);
-	while (rc == SQLITE_OK && (rc = sqlite3_step(s)) == SQLITE_ROW) {
-		if (n == cap) {
-			cap = cap == 0 ? 8 : cap * 2;
-			if ((grown = reallocarray(tags, cap,
-			    sizeof(*tags))) == NULL) {
-				st = STATUS_NO_MEMORY;
-				goto out;
-			}
-			tags = grown;
-		}
-		memset(&tags[n], 0, sizeof(tags[n]));
-		n++;
-		if ((st = column_text(s, 0, &tags[n - 1].key)) != STATUS_OK ||
-		    (st = column_text(s, 1, &tags[n - 1].value)) != STATUS_OK)
-			goto out;
-		rc = SQLITE_OK;
-	}
-	if (rc != SQLITE_DONE) {
-		st = conn_status(c, rc, "tags get");
-		goto out;
-	}
-	*out = tags;
-	*count = n;
-	tags = NULL;
-	n = 0;
-	st = STATUS_OK;
-out:
-	stmt_reset(s);
-	tags_free(tags, n);
-	return st;
+		return st;
+	return tags_collect(c, s, bind_int64(s, 1, secret_id, SQLITE_OK),
+	    "tags get", out, count);
 }
 
 /* ---- versions and staging labels ---- */
