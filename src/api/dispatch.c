@@ -167,6 +167,8 @@ call_authorize(void *arg, const struct core_request *req, const char *action,
 	struct auth_context	 ctx;
 	struct auth_policies	*identity = NULL;
 	struct secret_access_info info;
+	const struct secret_access_info *access;
+	const char		*primary_region = NULL;
 	struct principal_tag	*resource_tags = NULL, *request_tags = NULL;
 	size_t			 request_tag_count = 0;
 	struct api_request_keys	 keys;
@@ -212,25 +214,33 @@ call_authorize(void *arg, const struct core_request *req, const char *action,
 	    strncmp(resource_arn, "arn:aws:secretsmanager:", 23) == 0 &&
 	    strstr(resource_arn, ":secret:") != NULL;
 	if (is_secret && strncmp(action, "secretsmanager:", 15) == 0) {
-		st = core_secret_access_load(&call->env->core, resource_arn,
-		    &info);
-		if (st != STATUS_OK && st != STATUS_NOT_FOUND)
-			goto out;
-		if (info.tag_count > 0) {
-			if ((resource_tags = calloc(info.tag_count,
+		/* The operation read them in its transaction, or we do. */
+		if (req->secret_access != NULL &&
+		    strcmp(req->secret_access_arn, resource_arn) == 0)
+			access = req->secret_access;
+		else {
+			st = core_secret_access_load(&call->env->core,
+			    resource_arn, &info);
+			if (st != STATUS_OK && st != STATUS_NOT_FOUND)
+				goto out;
+			access = &info;
+		}
+		if (access->tag_count > 0) {
+			if ((resource_tags = calloc(access->tag_count,
 			    sizeof(*resource_tags))) == NULL) {
 				st = STATUS_NO_MEMORY;
 				goto out;
 			}
-			for (size_t i = 0; i < info.tag_count; i++) {
-				resource_tags[i].key = info.tags[i].key;
-				resource_tags[i].value = info.tags[i].value;
+			for (size_t i = 0; i < access->tag_count; i++) {
+				resource_tags[i].key = access->tags[i].key;
+				resource_tags[i].value = access->tags[i].value;
 			}
 		}
-		ctx.resource_policy = info.policy;
+		ctx.resource_policy = access->policy;
 		ctx.resource_tags = resource_tags;
-		ctx.resource_tag_count = info.tag_count;
-		ctx.secret_name = info.name;
+		ctx.resource_tag_count = access->tag_count;
+		ctx.secret_name = access->name;
+		primary_region = access->primary_region;
 		secret_id = json_string_value(json_object_get(authz->in,
 		    "SecretId"));
 		if (secret_id != NULL) {
@@ -268,9 +278,9 @@ call_authorize(void *arg, const struct core_request *req, const char *action,
 	ctx.request_tags = request_tags;
 	ctx.request_tag_count = request_tag_count;
 	api_request_keys(authz->in, action, &keys);
-	if (info.primary_region != NULL && keys.count < API_REQUEST_KEYS_MAX) {
+	if (primary_region != NULL && keys.count < API_REQUEST_KEYS_MAX) {
 		keys.keys[keys.count].key = "secretsmanager:SecretPrimaryRegion";
-		keys.keys[keys.count++].value = info.primary_region;
+		keys.keys[keys.count++].value = primary_region;
 	}
 	ctx.extra_keys = keys.keys;
 	ctx.extra_key_count = keys.count;

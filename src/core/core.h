@@ -70,6 +70,11 @@ struct core_request {
 	 * default one), set while authorize runs for a kms: action on a key;
 	 * NULL otherwise (nothing then allows: key policies are required). */
 	const char		*key_policy;
+	/* Secrets: the authorisation facts of the secret named by
+	 * secret_access_arn, read in the operation's own transaction, set
+	 * while authorize runs for it (NULL: authorize reads them). */
+	const struct secret_access_info *secret_access;
+	const char		*secret_access_arn;
 };
 
 /* InvalidRequestException for an operation on a secret scheduled for
@@ -375,6 +380,10 @@ void		 secret_access_info_cleanup(struct secret_access_info *info);
  * else STATUS_OK or a store failure. */
 enum status	 core_secret_access_load(const struct core_env *env,
 		    const char *arn, struct secret_access_info *out);
+/* The same facts of secret, read in the caller's transaction. */
+enum status	 core_secret_access_read(struct store_txn *txn,
+		    const struct secret_record *secret,
+		    struct secret_access_info *out);
 
 /* ---- the purge of secrets whose recovery window ended (deletion.c) ---- */
 

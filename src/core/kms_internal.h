@@ -32,6 +32,39 @@ enum status	 kms_key_authorize(struct core_request *req,
 		    const char *action, const struct kms_key_record *rec,
 		    struct error *err);
 
+/*
+ * The key by ARN for opening or sealing a secret version: found and
+ * enabled, else DecryptionFailure (Secrets Manager's message).
+ */
+enum status	 kms_key_by_arn_enabled(struct core_request *req,
+		    struct store_txn *txn, const char *key_arn,
+		    struct kms_key_record *out, struct error *err);
+
+/*
+ * What using a key to open a secret version reads of it (kms_key_cache.c):
+ * immutable, shared; release each one got.
+ */
+struct kms_key_facts {
+	struct kms_key_record	 rec;		/* enabled */
+	const char		*policy;	/* in force: stored or default */
+	int64_t			 material_version;	/* 0: none read */
+	unsigned char		*wrapped_material;	/* by the root key */
+	size_t			 wrapped_material_len;
+};
+
+/* kms_key_by_arn_enabled's key with its policy and the wrapped material
+ * of its current version; from the cache when txn reads at the
+ * generation an entry was read at. */
+enum status	 kms_key_facts_get(struct core_request *req,
+		    struct store_txn *txn, const char *key_arn,
+		    const struct kms_key_facts **out, struct error *err);
+void		 kms_key_facts_release(const struct kms_key_facts *facts);
+
+/* kms_key_authorize with the key's policy in force already at hand. */
+enum status	 kms_key_authorize_policy(struct core_request *req,
+		    const char *action, const struct kms_key_record *rec,
+		    const char *policy, struct error *err);
+
 /* The material of one version of rec (through the keyring's cache). */
 enum status	 kms_material_get(struct core_request *req,
 		    struct store_txn *txn, const struct kms_key_record *rec,

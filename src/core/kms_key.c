@@ -407,6 +407,22 @@ secret_key_lookup(struct core_request *req, struct store_txn *txn,
 }
 
 enum status
+kms_key_authorize_policy(struct core_request *req, const char *action,
+    const struct kms_key_record *rec, const char *policy, struct error *err)
+{
+	enum status	 st;
+
+	req->key_policy = policy;
+	if (action == NULL)
+		st = core_authorize(req, rec->arn, rec->account_id, err);
+	else
+		st = req->authorize(req->authorize_arg, req, action, rec->arn,
+		    rec->account_id, err);
+	req->key_policy = NULL;
+	return st;
+}
+
+enum status
 kms_key_authorize(struct core_request *req, const char *action,
     const struct kms_key_record *rec, struct error *err)
 {
@@ -416,13 +432,8 @@ kms_key_authorize(struct core_request *req, const char *action,
 	if (rec->policy == NULL &&
 	    (fallback = core_kms_default_policy(rec)) == NULL)
 		return error_set(err, STATUS_NO_MEMORY, NULL);
-	req->key_policy = rec->policy != NULL ? rec->policy : fallback;
-	if (action == NULL)
-		st = core_authorize(req, rec->arn, rec->account_id, err);
-	else
-		st = req->authorize(req->authorize_arg, req, action, rec->arn,
-		    rec->account_id, err);
-	req->key_policy = NULL;
+	st = kms_key_authorize_policy(req, action, rec,
+	    rec->policy != NULL ? rec->policy : fallback, err);
 	free(fallback);
 	return st;
 }
@@ -431,8 +442,8 @@ kms_key_authorize(struct core_request *req, const char *action,
  * caller's behalf, with the context the policy engine will read. */
 static enum status
 authorize_via_secrets(struct core_request *req, const char *action,
-    const struct kms_key_record *rec, const struct envelope_aad *aad,
-    struct error *err)
+    const struct kms_key_record *rec, const char *policy,
+    const struct envelope_aad *aad, struct error *err)
 {
 	struct kms_context_pair	 pairs[2];
 	struct kms_context	 ctx;
@@ -453,7 +464,9 @@ authorize_via_secrets(struct core_request *req, const char *action,
 	ctx.encryption_context = pairs;
 	ctx.encryption_context_count = 2;
 	req->kms_context = &ctx;
-	st = kms_key_authorize(req, action, rec, err);
+	st = policy != NULL ?
+	    kms_key_authorize_policy(req, action, rec, policy, err) :
+	    kms_key_authorize(req, action, rec, err);
 	req->kms_context = NULL;
 	if (st == STATUS_ACCESS_DENIED)
 		st = error_set(err, STATUS_ACCESS_DENIED, MSG_KMS_DENIED);
@@ -508,8 +521,8 @@ out:
 }
 
 /* The key named by a stored version's key ARN, for opening. */
-static enum status
-secret_key_by_arn(struct core_request *req, struct store_txn *txn,
+enum status
+kms_key_by_arn_enabled(struct core_request *req, struct store_txn *txn,
     const char *key_arn, struct kms_key_record *out, struct error *err)
 {
 	struct arn_parts parts;
@@ -535,7 +548,7 @@ core_kms_key_material_by_arn(struct core_request *req, struct store_txn *txn,
 	enum status		 st;
 
 	memset(&rec, 0, sizeof(rec));
-	if ((st = secret_key_by_arn(req, txn, key_arn, &rec, err)) !=
+	if ((st = kms_key_by_arn_enabled(req, txn, key_arn, &rec, err)) !=
 	    STATUS_OK)
 		return st;
 	st = kms_material_get(req, txn, &rec, rec.current_version, material);
@@ -597,8 +610,8 @@ core_kms_version_seal(struct core_request *req, struct store_txn *txn,
 		st = error_set(err, STATUS_ENCRYPTION_FAILURE, MSG_ENCRYPT);
 		goto out;
 	}
-	if ((st = authorize_via_secrets(req, "kms:GenerateDataKey", &rec, aad,
-	    err)) != STATUS_OK)
+	if ((st = authorize_via_secrets(req, "kms:GenerateDataKey", &rec, NULL,
+	    aad, err)) != STATUS_OK)
 		goto out;
 	if ((st = rotate_if_due(req, txn, &rec)) != STATUS_OK ||
 	    (st = root_key_generate(&data_key)) != STATUS_OK ||
@@ -629,8 +642,9 @@ out:
 /* The data key of a stored version, under its key rec. */
 static enum status
 data_key_open(struct core_request *req, struct store_txn *txn,
-    const struct kms_key_record *rec, const struct envelope_aad *aad,
-    const struct sealed_value *sealed, struct secret_buf **out)
+    const struct kms_key_record *rec, const struct kms_key_facts *facts,
+    const struct envelope_aad *aad, const struct sealed_value *sealed,
+    struct secret_buf **out)
 {
 	struct kms_context_pair	 pairs[2];
 	struct kms_blob_header	 h;
@@ -645,7 +659,22 @@ data_key_open(struct core_request *req, struct store_txn *txn,
 		    strcmp(h.key_id, rec->key_id) != 0)
 			return STATUS_DECRYPTION_FAILURE;
 		secret_context(aad, pairs);
-		if ((st = kms_material_get(req, txn, rec, h.key_version,
+		if (facts != NULL && facts->material_version == h.key_version &&
+		    h.key_version > 0) {
+			char label[2200];
+
+			kms_material_label(rec->arn, h.key_version, label,
+			    sizeof(label));
+			if (keyring_unwrap_cached(req->env->keyring, label,
+			    facts->wrapped_material,
+			    facts->wrapped_material_len, &material) !=
+			    STATUS_OK) {
+				log_error("KMS key %s version %lld does not "
+				    "unwrap under the root key", rec->key_id,
+				    (long long)h.key_version);
+				return STATUS_CORRUPT;
+			}
+		} else if ((st = kms_material_get(req, txn, rec, h.key_version,
 		    &material)) != STATUS_OK)
 			return st == STATUS_NOT_FOUND ?
 			    STATUS_DECRYPTION_FAILURE : st;
@@ -683,19 +712,18 @@ core_kms_version_open(struct core_request *req, struct store_txn *txn,
     const struct sealed_value *sealed, struct secret_buf **out,
     struct error *err)
 {
-	struct kms_key_record	 rec;
+	const struct kms_key_facts *key = NULL;
 	struct secret_buf	*data_key = NULL;
 	enum status		 st;
 
-	memset(&rec, 0, sizeof(rec));
-	if ((st = secret_key_by_arn(req, txn, kms_key_arn, &rec, err)) !=
+	if ((st = kms_key_facts_get(req, txn, kms_key_arn, &key, err)) !=
 	    STATUS_OK)
 		goto out;
-	if ((st = authorize_via_secrets(req, "kms:Decrypt", &rec, aad, err)) !=
-	    STATUS_OK)
+	if ((st = authorize_via_secrets(req, "kms:Decrypt", &key->rec,
+	    key->policy, aad, err)) != STATUS_OK)
 		goto out;
-	if ((st = data_key_open(req, txn, &rec, aad, sealed, &data_key)) !=
-	    STATUS_OK ||
+	if ((st = data_key_open(req, txn, &key->rec, key, aad, sealed,
+	    &data_key)) != STATUS_OK ||
 	    (st = envelope_open_value(data_key, aad, sealed->ciphertext,
 	    sealed->ciphertext_len, out)) != STATUS_OK) {
 		if (st == STATUS_NO_MEMORY || st == STATUS_IO)
@@ -707,7 +735,7 @@ core_kms_version_open(struct core_request *req, struct store_txn *txn,
 	}
 out:
 	secret_buf_free(data_key);
-	kms_key_record_cleanup(&rec);
+	kms_key_facts_release(key);
 	return st;
 }
 
@@ -741,14 +769,14 @@ core_kms_version_rewrap(struct core_request *req, struct store_txn *txn,
 		st = error_set(err, STATUS_ENCRYPTION_FAILURE, MSG_ENCRYPT);
 		goto out;
 	}
-	if ((st = secret_key_by_arn(req, txn, version->kms_key_arn, &old_key,
-	    err)) != STATUS_OK ||
-	    (st = authorize_via_secrets(req, "kms:Decrypt", &old_key, &aad,
-	    err)) != STATUS_OK ||
+	if ((st = kms_key_by_arn_enabled(req, txn, version->kms_key_arn,
+	    &old_key, err)) != STATUS_OK ||
+	    (st = authorize_via_secrets(req, "kms:Decrypt", &old_key, NULL,
+	    &aad, err)) != STATUS_OK ||
 	    (st = authorize_via_secrets(req, "kms:GenerateDataKey", &new_key,
-	    &aad, err)) != STATUS_OK)
+	    NULL, &aad, err)) != STATUS_OK)
 		goto out;
-	if ((st = data_key_open(req, txn, &old_key, &aad, &sealed,
+	if ((st = data_key_open(req, txn, &old_key, NULL, &aad, &sealed,
 	    &data_key)) != STATUS_OK) {
 		if (st != STATUS_NO_MEMORY && st != STATUS_IO)
 			st = error_set(err, STATUS_DECRYPTION_FAILURE,

@@ -198,38 +198,31 @@ secret_access_info_cleanup(struct secret_access_info *info)
 }
 
 enum status
-core_secret_access_load(const struct core_env *env, const char *arn,
+core_secret_access_read(struct store_txn *txn, const struct secret_record *secret,
     struct secret_access_info *out)
 {
-	struct store_txn	*txn = NULL;
-	struct secret_record	 secret;
 	struct secret_access_info info;
 	struct arn_parts	 primary;
 	enum status		 st;
 
-	memset(&secret, 0, sizeof(secret));
 	memset(&info, 0, sizeof(info));
-	if ((st = store_begin(env->store, false, &txn)) != STATUS_OK)
-		goto out;
-	if ((st = store_secret_get_by_arn(txn, arn, &secret)) != STATUS_OK)
-		goto out;
-	if ((info.name = strdup(secret.name)) == NULL) {
+	if ((info.name = strdup(secret->name)) == NULL) {
 		st = STATUS_NO_MEMORY;
 		goto out;
 	}
-	if (secret.primary_arn != NULL &&
-	    arn_parse(secret.primary_arn, &primary) == STATUS_OK)
+	if (secret->primary_arn != NULL &&
+	    arn_parse(secret->primary_arn, &primary) == STATUS_OK)
 		info.primary_region = strdup(primary.region);
 	else
-		info.primary_region = strdup(secret.region);
+		info.primary_region = strdup(secret->region);
 	if (info.primary_region == NULL) {
 		st = STATUS_NO_MEMORY;
 		goto out;
 	}
-	if ((st = store_tags_get(txn, secret.id, &info.tags,
+	if ((st = store_tags_get(txn, secret->id, &info.tags,
 	    &info.tag_count)) != STATUS_OK)
 		goto out;
-	st = store_secret_policy_get(txn, secret.id, &info.policy);
+	st = store_secret_policy_get(txn, secret->id, &info.policy);
 	if (st == STATUS_NOT_FOUND) {
 		info.policy = NULL;
 		st = STATUS_OK;
@@ -239,8 +232,26 @@ core_secret_access_load(const struct core_env *env, const char *arn,
 	*out = info;
 	memset(&info, 0, sizeof(info));
 out:
+	secret_access_info_cleanup(&info);
+	return st;
+}
+
+enum status
+core_secret_access_load(const struct core_env *env, const char *arn,
+    struct secret_access_info *out)
+{
+	struct store_txn	*txn = NULL;
+	struct secret_record	 secret;
+	enum status		 st;
+
+	memset(&secret, 0, sizeof(secret));
+	if ((st = store_begin(env->store, false, &txn)) != STATUS_OK)
+		goto out;
+	if ((st = store_secret_get_by_arn(txn, arn, &secret)) != STATUS_OK)
+		goto out;
+	st = core_secret_access_read(txn, &secret, out);
+out:
 	store_rollback(txn);
 	secret_record_cleanup(&secret);
-	secret_access_info_cleanup(&info);
 	return st;
 }

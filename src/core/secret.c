@@ -139,6 +139,7 @@ enum status
 core_secret_load(struct core_request *req, struct store_txn *txn,
     const char *secret_id, struct secret_record *out, struct error *err)
 {
+	struct secret_access_info info;
 	struct arn_parts parts;
 	enum status	 st;
 
@@ -157,7 +158,18 @@ core_secret_load(struct core_request *req, struct store_txn *txn,
 			note_resource(req, secret_id);
 		return st;
 	}
-	if ((st = core_authorize(req, out->arn, out->account_id, err)) != STATUS_OK) {
+	/* What the authoriser reads of the secret comes from this
+	 * transaction: one consistent view, and no second one. */
+	memset(&info, 0, sizeof(info));
+	if ((st = core_secret_access_read(txn, out, &info)) == STATUS_OK) {
+		req->secret_access = &info;
+		req->secret_access_arn = out->arn;
+		st = core_authorize(req, out->arn, out->account_id, err);
+		req->secret_access = NULL;
+		req->secret_access_arn = NULL;
+	}
+	secret_access_info_cleanup(&info);
+	if (st != STATUS_OK) {
 		secret_record_cleanup(out);
 		return st;
 	}

@@ -36,6 +36,7 @@ struct store_txn {
 	const struct store_backend	*backend;
 	void				*handle;
 	bool				 is_write;
+	uint64_t			 generation;	/* read before it began */
 };
 
 static const struct store_backend *const store_backends[] = {
@@ -127,6 +128,7 @@ store_begin(struct store *st, bool write, struct store_txn **out)
 		goto out;
 	txn->backend = st->backend;
 	txn->is_write = write;
+	txn->generation = atomic_load(&store_generation);
 	if ((rc = st->backend->begin(st->handle, write, &txn->handle)) !=
 	    STATUS_OK)
 		goto out;
@@ -168,6 +170,18 @@ store_write_generation(struct store *st)
 {
 	(void)st;
 	return atomic_load(&store_generation);
+}
+
+uint64_t
+store_txn_generation(const struct store_txn *txn)
+{
+	return txn->generation;
+}
+
+bool
+store_txn_is_write(const struct store_txn *txn)
+{
+	return txn->is_write;
 }
 
 const struct store_backend *

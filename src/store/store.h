@@ -47,6 +47,12 @@ enum status	 store_commit(struct store_txn *txn);
  * value read before a read transaction begins and unchanged afterwards
  * proves that nothing read has changed since.  Any thread. */
 uint64_t	 store_write_generation(struct store *st);
+/* The write generation read just before txn began: while
+ * store_write_generation still returns it, what txn reads may be kept
+ * and served instead of read again (a read transaction's, never a write
+ * transaction's, which sees its own changes). */
+uint64_t	 store_txn_generation(const struct store_txn *txn);
+bool		 store_txn_is_write(const struct store_txn *txn);
 /* Roll back and free.  NULL is allowed. */
 void		 store_rollback(struct store_txn *txn);
 
