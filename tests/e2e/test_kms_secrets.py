@@ -4,6 +4,7 @@ back when the key is enabled again), KMS key rotation, and the
 re-encryption UpdateSecret does when the key changes.
 """
 
+import json
 import uuid
 
 import pytest
@@ -217,3 +218,26 @@ def test_secrets_of_a_deleted_key_stay_unreadable(init_data_dir, make_server):
                         SecretId="doomed")
     expect_client_error(later.put_secret_value, "InvalidParameterException",
                         SecretId="doomed", SecretString="again")
+
+
+def test_key_policy_change_applies_to_the_next_read(sm, kms, key):
+    """Reads keep what they read of the key until the next write: a new key
+    policy, denying or allowing again, decides the very next read."""
+    name = new_name("kms")
+    sm.create_secret(Name=name, SecretString="kept", KmsKeyId=key["Arn"])
+    for _ in range(3):
+        assert value(sm, name) == "kept"
+    owner = {"Sid": "owner", "Effect": "Allow",
+             "Principal": {"AWS": f"arn:aws:iam::{ACCOUNT}:root"},
+             "Action": "kms:*", "Resource": "*"}
+    deny = {"Sid": "no-decrypt", "Effect": "Deny", "Principal": "*",
+            "Action": "kms:Decrypt", "Resource": "*"}
+    kms.put_key_policy(KeyId=key["KeyId"], PolicyName="default",
+                       Policy=json.dumps({"Version": "2012-10-17",
+                                          "Statement": [owner, deny]}))
+    expect_client_error(sm.get_secret_value, "AccessDeniedException",
+                        SecretId=name)
+    kms.put_key_policy(KeyId=key["KeyId"], PolicyName="default",
+                       Policy=json.dumps({"Version": "2012-10-17",
+                                          "Statement": [owner]}))
+    assert value(sm, name) == "kept"
