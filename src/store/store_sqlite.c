@@ -699,14 +699,16 @@ static const char *const stmt_sql[STMT__COUNT] = {
 	    "SELECT secret_id, version_id, created_at, last_accessed_at, "
 	    "is_binary, kms_key_arn, NULL, NULL FROM secret_versions "
 	    "WHERE secret_id = ?1 ORDER BY created_at DESC, rowid DESC",
+	/* The old enough ones first, by the age index, and only then which
+	 * of them are among the newest ?2 (by the index alone): the usual
+	 * answer, nothing, reads no row however many versions are young. */
 	[STMT_VERSION_LIST_PRUNABLE] =
 	    "SELECT secret_id, version_id, created_at, last_accessed_at, "
-	    "is_binary, kms_key_arn, NULL, NULL FROM ("
-	    "SELECT secret_id, version_id, created_at, last_accessed_at, "
-	    "is_binary, kms_key_arn, rowid AS row FROM secret_versions "
-	    "WHERE secret_id = ?1 ORDER BY created_at DESC, rowid DESC "
-	    "LIMIT -1 OFFSET ?2) WHERE created_at <= ?3 "
-	    "ORDER BY created_at DESC, row DESC",
+	    "is_binary, kms_key_arn, NULL, NULL FROM secret_versions "
+	    "WHERE secret_id = ?1 AND created_at <= ?3 AND rowid NOT IN ("
+	    "SELECT rowid FROM secret_versions WHERE secret_id = ?1 "
+	    "ORDER BY created_at DESC, rowid DESC LIMIT ?2) "
+	    "ORDER BY created_at DESC, rowid DESC",
 	[STMT_VERSION_DELETE] =
 	    "DELETE FROM secret_versions WHERE secret_id = ?1 AND version_id = ?2",
 	[STMT_VERSION_STAGES] =
