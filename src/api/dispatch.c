@@ -495,7 +495,7 @@ api_handle_http(void *arg, const struct http_request *req,
 	memset(&call, 0, sizeof(call));
 	memset(&ev, 0, sizeof(ev));
 	error_clear(&err);
-	if (core_uuid(request_id) != STATUS_OK)
+	if (core_request_uuid(request_id) != STATUS_OK)
 		snprintf(request_id, sizeof(request_id), "unknown");
 	call.env = env;
 	call.http = req;

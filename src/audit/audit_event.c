@@ -290,7 +290,7 @@ audit_event_record(const struct audit_event *ev, size_t *out_len)
 	char		 stamp[32], event_id[37], *message = NULL;
 
 	memset(&r, 0, sizeof(r));
-	if (core_uuid(event_id) != STATUS_OK)
+	if (core_request_uuid(event_id) != STATUS_OK)
 		return NULL;
 	audit_format_time(ev->time_ms, stamp, sizeof(stamp));
 	if (ev->error_message != NULL &&

@@ -514,6 +514,9 @@ enum status	 core_kms_secret_rekey(struct core_request *req,
 
 /* A random (version 4) UUID, lowercase. */
 enum status	 core_uuid(char out[37]);
+/* The same for a request's or an audit event's id: public, from
+ * random_id_bytes (never for tokens or anything secret). */
+enum status	 core_request_uuid(char out[37]);
 
 /* ---- the KMS API (kms_ops.c) ----
  * Each operation resolves its key inside one store transaction and asks

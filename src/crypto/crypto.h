@@ -60,6 +60,11 @@ bool			 secret_buf_equal(const struct secret_buf *a,
 
 /* CSPRNG bytes (OpenSSL RAND_bytes).  STATUS_INTERNAL on failure. */
 enum status	 random_bytes(void *buf, size_t len);
+/* The same generator's bytes for identifiers that are public and
+ * unguessable only to stay unique (request and audit event ids), served
+ * from a per-thread buffer refilled 512 bytes at a time.  Never for keys,
+ * tokens or anything that must stay secret.  len <= 64. */
+enum status	 random_id_bytes(void *buf, size_t len);
 /* Uniform integer in [0, bound), bound > 0, no modulo bias. */
 enum status	 random_uniform(uint32_t bound, uint32_t *out);
 /* len characters drawn uniformly from alphabet into out (not terminated). */

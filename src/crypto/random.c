@@ -6,8 +6,15 @@
  * likely than others (OpenBSD's arc4random_uniform), so passwords and ids
  * built from it are exactly uniform over their alphabet.
  *
+ * random_id_bytes hands out the same generator's output from a per-thread
+ * buffer: a request needs two ids, and each RAND_bytes call costs a lock
+ * round and a getpid(2) (OpenSSL's fork check), a few percent of a
+ * GetSecretValue.  The bytes are public once used (they name requests), so
+ * the buffer is neither locked nor wiped; nothing secret is drawn from it.
+ * The server does not fork without exec, so no two processes share one.
+ *
  * Thread-safety: all functions are safe to call from any thread (OpenSSL 3's
- * default RAND is per-thread).
+ * default RAND is per-thread; the id buffer is thread-local).
  */
 #include <limits.h>
 #include <stdint.h>
@@ -17,6 +24,30 @@
 #include <openssl/rand.h>
 
 #include "crypto/crypto.h"
+
+#define ID_POOL_SIZE	512
+
+static _Thread_local unsigned char id_pool[ID_POOL_SIZE];
+static _Thread_local size_t id_pool_left;
+
+enum status
+random_id_bytes(void *buf, size_t len)
+{
+	if (buf == NULL || len > 64)
+		return STATUS_INTERNAL;
+	if (id_pool_left < len) {
+		if (RAND_bytes(id_pool, sizeof(id_pool)) != 1) {
+			id_pool_left = 0;
+			return STATUS_INTERNAL;
+		}
+		id_pool_left = sizeof(id_pool);
+	}
+	/* Taken from the end, and never handed out twice. */
+	id_pool_left -= len;
+	memcpy(buf, id_pool + id_pool_left, len);
+	memset(id_pool + id_pool_left, 0, len);
+	return STATUS_OK;
+}
 
 enum status
 random_bytes(void *buf, size_t len)

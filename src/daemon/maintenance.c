@@ -72,7 +72,7 @@ on_purged(void *arg, const struct secret_record *secret, int64_t now_ms)
 	char			 request_id[37];
 
 	memset(&ev, 0, sizeof(ev));
-	if (core_uuid(request_id) != STATUS_OK)
+	if (core_request_uuid(request_id) != STATUS_OK)
 		request_id[0] = '\0';
 	ev.request_id = request_id;
 	ev.time_ms = now_ms;
@@ -97,7 +97,7 @@ on_rotation_event(void *arg, const struct rotation_event *rev)
 	char			 request_id[37];
 
 	memset(&ev, 0, sizeof(ev));
-	if (core_uuid(request_id) != STATUS_OK)
+	if (core_request_uuid(request_id) != STATUS_OK)
 		request_id[0] = '\0';
 	data = json_pack("{s:s?, s:s?, s:s?, s:I}", "versionId",
 	    rev->version_id, "step", rev->step, "rotationLambdaARN",

@@ -162,6 +162,23 @@ test_random_uniform_stays_in_bounds(void **state)
 	}
 }
 
+/* Ids from the per-thread buffer: across several refills no two draws
+ * are equal, and oversized or missing buffers are refused. */
+static void
+test_random_id_bytes_never_repeat(void **state)
+{
+	static unsigned char ids[200][16];
+	unsigned char	 big[65];
+
+	assert_int_not_equal(random_id_bytes(NULL, 16), STATUS_OK);
+	assert_int_not_equal(random_id_bytes(big, sizeof(big)), STATUS_OK);
+	for (int i = 0; i < 200; i++)
+		assert_int_equal(random_id_bytes(ids[i], 16), STATUS_OK);
+	for (int i = 0; i < 200; i++)
+		for (int j = i + 1; j < 200; j++)
+			assert_memory_not_equal(ids[i], ids[j], 16);
+}
+
 static void
 test_random_string_draws_from_alphabet(void **state)
 {
@@ -899,6 +916,7 @@ main(void)
 		cmocka_unit_test(test_secret_buf_append_from_itself_across_growth),
 		cmocka_unit_test(test_secret_buf_equal_compares_length_and_contents),
 		cmocka_unit_test(test_random_uniform_stays_in_bounds),
+		cmocka_unit_test(test_random_id_bytes_never_repeat),
 		cmocka_unit_test(test_random_string_draws_from_alphabet),
 		cmocka_unit_test(test_hex_encode_is_lowercase),
 		cmocka_unit_test(test_base64_rfc4648_vectors),
