@@ -57,6 +57,7 @@
 #include <sqlite3.h>
 
 #include "common/log.h"
+#include "store/sqlite_wal_index.h"
 #include "store/store.h"
 #include "store/store_sqlite_internal.h"
 
@@ -790,6 +791,9 @@ struct sqlite_store {
 	struct sqlite_conn	*batch;		/* open transaction, or NULL */
 	struct batch_member	*members;
 	size_t			 member_count;
+
+	/* Commits by anyone, seen in the WAL-index (store_sqlite_begin). */
+	struct wal_index_watch	 wal_index;
 };
 
 struct sqlite_conn {
@@ -801,6 +805,9 @@ struct sqlite_conn {
 	struct sqlite_conn	*next;		/* in the idle list */
 	bool			 is_batch;	/* the open batch's */
 	int			 wal_pages;	/* after its last commit */
+	/* A read transaction kept open, begun after read_mark was read. */
+	bool			 is_reading;
+	struct wal_index_mark	 read_mark;
 };
 
 /* ---- errors ---- */
@@ -1054,12 +1061,17 @@ pool_take(struct sqlite_store *ss, struct sqlite_conn **out)
 	return STATUS_OK;
 }
 
-/* Hand a connection back; one left inside a transaction is closed. */
+/* Hand a connection back; one left inside a transaction other than a
+ * kept read transaction is closed. */
 static void
 pool_give(struct sqlite_conn *c)
 {
 	struct sqlite_store *ss = c->store;
-	bool		 reusable = sqlite3_get_autocommit(c->db) != 0;
+	bool		 reusable;
+
+	if (sqlite3_get_autocommit(c->db))
+		c->is_reading = false;
+	reusable = sqlite3_get_autocommit(c->db) != 0 || c->is_reading;
 
 	pthread_mutex_lock(&ss->lock);
 	ss->busy_count--;
@@ -1087,6 +1099,7 @@ store_sqlite_free(struct sqlite_store *ss)
 		ss->idle = c->next;
 		conn_close(c);
 	}
+	wal_index_watch_close(&ss->wal_index);
 	pthread_mutex_destroy(&ss->lock);
 	if (ss->has_writer_lock) {
 		pthread_mutex_destroy(&ss->writer_lock);
@@ -1499,6 +1512,10 @@ store_sqlite_open(const struct store_config *cfg, void **handle,
 	ss->idle = c;
 	ss->idle_count = 1;
 	c = NULL;
+	/* Without it every read begins afresh: slower, never wrong. */
+	if (!wal_index_watch_open(&ss->wal_index, ss->path))
+		log_info("store: the WAL-index of %s cannot be mapped; read "
+		    "transactions are not kept", ss->path);
 	*handle = ss;
 	ss = NULL;
 	st = STATUS_OK;
@@ -1529,6 +1546,23 @@ conn_rollback_open(struct sqlite_conn *c)
 	if (!sqlite3_get_autocommit(c->db) &&
 	    conn_stmt(c, STMT_ROLLBACK, &s) == STATUS_OK)
 		(void)stmt_done(c, s, SQLITE_OK, "rollback");
+	c->is_reading = false;
+}
+
+/*
+ * End the read transactions idle connections keep, so that a checkpoint
+ * can copy and restart the whole WAL: a kept snapshot pins the frames
+ * after it.  Idle connections are nobody's: under the pool's lock they
+ * are ours to use.
+ */
+static void
+pool_end_reads(struct sqlite_store *ss)
+{
+	pthread_mutex_lock(&ss->lock);
+	for (struct sqlite_conn *c = ss->idle; c != NULL; c = c->next)
+		if (c->is_reading)
+			conn_rollback_open(c);
+	pthread_mutex_unlock(&ss->lock);
 }
 
 /* Roll back whatever is still open and return the connection. */
@@ -1669,6 +1703,7 @@ batch_finish(struct sqlite_store *ss, struct batch_member *self, bool is_ok)
 		int rc;
 
 		c->wal_pages = 0;
+		pool_end_reads(ss);
 		rc = sqlite3_wal_checkpoint_v2(c->db, "main",
 		    SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
 		if (rc != SQLITE_OK && (rc & 0xff) != SQLITE_BUSY)
@@ -1768,6 +1803,7 @@ batch_op_begin(struct sqlite_store *ss, struct sqlite_conn **out)
 	if (ss->batch == NULL) {
 		if ((st = pool_take(ss, &c)) != STATUS_OK)
 			goto fail;
+		conn_rollback_open(c);		/* a kept read */
 		if ((st = conn_stmt(c, STMT_BEGIN_WRITE, &s)) != STATUS_OK ||
 		    (st = stmt_done(c, s, SQLITE_OK, "begin")) != STATUS_OK) {
 			conn_end(c);
@@ -1798,8 +1834,11 @@ fail:
 static enum status
 store_sqlite_begin(void *handle, bool write, void **txn)
 {
+	struct sqlite_store *ss = handle;
 	struct sqlite_conn *c = NULL;
+	struct wal_index_mark mark;
 	sqlite3_stmt	*s;
+	bool		 has_mark;
 	enum status	 st;
 
 	if (write) {
@@ -1809,9 +1848,26 @@ store_sqlite_begin(void *handle, bool write, void **txn)
 	}
 	if ((st = pool_take(handle, &c)) != STATUS_OK)
 		goto out;
+	/*
+	 * A read transaction kept open while nobody (no connection of any
+	 * process) committed still sees the latest committed state: reuse
+	 * it rather than pay BEGIN, SQLite's read locks (two fcntl(2)) and
+	 * ROLLBACK on every read.  Its snapshot was taken at its first read,
+	 * after read_mark was read, so it is that state exactly.
+	 */
+	has_mark = wal_index_mark(&ss->wal_index, &mark);
+	if (c->is_reading && has_mark &&
+	    wal_index_mark_equal(&c->read_mark, &mark) &&
+	    !sqlite3_get_autocommit(c->db)) {
+		*txn = c;
+		return STATUS_OK;
+	}
+	conn_rollback_open(c);
 	if ((st = conn_stmt(c, STMT_BEGIN_READ, &s)) != STATUS_OK ||
 	    (st = stmt_done(c, s, SQLITE_OK, "begin")) != STATUS_OK)
 		goto out;
+	c->is_reading = has_mark;	/* without one, never kept */
+	c->read_mark = mark;
 	*txn = c;
 	c = NULL;
 out:
@@ -1833,6 +1889,17 @@ store_sqlite_commit(void *txn)
 	return st;
 }
 
+/* A read transaction ends by going back to the pool still open, for
+ * store_sqlite_begin to reuse while nothing is committed. */
+static void
+read_end(struct sqlite_conn *c)
+{
+	if (c->is_reading && !sqlite3_get_autocommit(c->db))
+		pool_give(c);
+	else
+		conn_end(c);
+}
+
 static void
 store_sqlite_rollback(void *txn)
 {
@@ -1841,7 +1908,7 @@ store_sqlite_rollback(void *txn)
 	if (c->is_batch)
 		(void)batch_op_end(c, false);
 	else
-		conn_end(c);
+		read_end(c);
 }
 
 /* ---- meta ---- */

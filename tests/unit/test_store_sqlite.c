@@ -284,6 +284,81 @@ test_missing_arguments_are_internal_errors(void **state)
 
 /* ---- meta and accounts ---- */
 
+/* The meta value under key as a read transaction sees it ("" when none). */
+static void
+meta_read(struct store *st, const char *key, char *out, size_t out_len)
+{
+	struct store_txn *txn = NULL;
+	unsigned char	*value = NULL;
+	size_t		 len = 0;
+	enum status	 rc;
+
+	assert_int_equal(store_begin(st, false, &txn), STATUS_OK);
+	rc = store_meta_get(txn, key, &value, &len);
+	assert_true(rc == STATUS_OK || rc == STATUS_NOT_FOUND);
+	assert_true(len < out_len);
+	memcpy(out, value != NULL ? (const char *)value : "", len);
+	out[len] = '\0';
+	free(value);
+	store_rollback(txn);
+}
+
+static void
+meta_write(struct store *st, const char *key, const char *value)
+{
+	struct store_txn *txn = NULL;
+
+	assert_int_equal(store_begin(st, true, &txn), STATUS_OK);
+	assert_int_equal(store_meta_put(txn, key, (const unsigned char *)value,
+	    strlen(value)), STATUS_OK);
+	assert_int_equal(store_commit(txn), STATUS_OK);
+}
+
+/*
+ * Read transactions are kept open between reads while nothing is
+ * committed; every commit, by this store or by another one on the same
+ * file (another process, as `sesame admin` is), is seen by the next read.
+ */
+static void
+test_kept_reads_see_every_commit(void **state)
+{
+	struct fixture	*f = *state;
+	struct store_config cfg = fixture_config(f);
+	struct store	*other = NULL;
+	struct error	 err;
+	char		 got[32];
+
+	assert_int_equal(store_open(&cfg, &other, &err), STATUS_OK);
+	for (int i = 0; i < 3; i++) {
+		meta_read(f->st, "k", got, sizeof(got));
+		assert_string_equal(got, "");
+	}
+	meta_write(other, "k", "from the other");
+	meta_read(f->st, "k", got, sizeof(got));
+	assert_string_equal(got, "from the other");
+	meta_read(f->st, "k", got, sizeof(got));
+	assert_string_equal(got, "from the other");
+	meta_write(f->st, "k", "own");
+	meta_read(f->st, "k", got, sizeof(got));
+	assert_string_equal(got, "own");
+	meta_read(other, "k", got, sizeof(got));
+	assert_string_equal(got, "own");
+	/* Enough commits to pass a checkpoint, then a read. */
+	for (int i = 0; i < 1200; i++) {
+		char v[16];
+
+		snprintf(v, sizeof(v), "%d", i);
+		meta_write(i % 2 ? other : f->st, "k", v);
+		if (i % 100 == 0) {
+			meta_read(f->st, "k", got, sizeof(got));
+			assert_string_equal(got, v);
+		}
+	}
+	meta_read(f->st, "k", got, sizeof(got));
+	assert_string_equal(got, "1199");
+	store_close(other);
+}
+
 static void
 test_meta_put_get_and_replace(void **state)
 {
@@ -1395,6 +1470,8 @@ main(void)
 		cmocka_unit_test(test_unknown_backend_is_invalid_parameter),
 		cmocka_unit_test_setup_teardown(
 		    test_missing_arguments_are_internal_errors, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_kept_reads_see_every_commit,
+		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_meta_put_get_and_replace,
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_account_put_twice_is_exists,
