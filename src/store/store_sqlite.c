@@ -38,6 +38,12 @@
  * write that rolls back undoes only its own savepoint.  A write sees the
  * uncommitted writes batched before it, which commit or fail with it.
  *
+ * Read transactions are kept: a connection goes back to the pool with its
+ * read transaction open, and the next read reuses it for as long as the
+ * WAL-index header shows no commit since it began (sqlite_wal_index.c),
+ * by this process or any other.  Before a checkpoint the idle
+ * connections' kept transactions end, so the WAL can restart.
+ *
  * Thread-safety: the pool is guarded by a mutex; a connection is used by
  * one thread at a time, the one whose transaction holds it (the batch's,
  * by the holder of the write turn).  The turn and the batch's members
