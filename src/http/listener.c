@@ -22,12 +22,12 @@
  * every connection of its thread, and a batch could hold no more writes
  * than there are threads.  Such a request is queued for the blocking pool
  * and its connection suspended; the worker fills the response and resumes
- * the connection, and the next callback sends it.  The pool starts with one
- * worker and grows, up to its maximum, whenever more requests wait than
- * workers are idle: an idle server does not keep a stack per worker.  The request's header
+ * the connection, and the next callback sends it.  The request's header
  * values live in the connection's memory pool, which a suspended
  * connection keeps.  Stopping drains the queue and joins the workers
- * before libmicrohttpd closes the connections.
+ * before libmicrohttpd closes the connections.  The pool starts with one
+ * worker and grows, up to its maximum, whenever more requests wait than
+ * workers are idle: an idle server does not keep a stack per worker.
  */
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -67,7 +67,7 @@ struct http_server {
 	pthread_t		*workers;
 	size_t			 worker_count;
 	size_t			 worker_max;
-	size_t			 idle_count;	/* workers waiting for a request */
+	size_t			 idle_count;	/* workers waiting for work */
 	size_t			 queue_count;
 	bool			 has_pool;
 	bool			 is_stopping;
