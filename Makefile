@@ -5,16 +5,19 @@
 #   make test       -> everything the README's test command runs (see scripts/test.sh)
 
 CC       ?= cc
-PKGS     := libmicrohttpd jansson sqlite3 libcrypto libmariadb libpq
+PKGS     := libmicrohttpd jansson sqlite3 libcrypto
+# Headers only: the rotators load these client libraries at run time
+# (src/rotation/mysql_client.c, pg_client.c), so an idle server never maps them.
+DLPKGS   := libmariadb libpq
 BUILD    ?= build
 SAN      ?=
 
 WARN     := -Wall -Wextra -Wshadow -Wformat=2 -Wvla -Wno-unused-parameter -Werror
 HARDEN   := -D_FORTIFY_SOURCE=2 -fstack-protector-strong -fPIE
 CFLAGS   ?= -O2 -g
-CFLAGS   += -std=c17 -D_GNU_SOURCE $(WARN) -Isrc $(shell pkg-config --cflags $(PKGS))
+CFLAGS   += -std=c17 -D_GNU_SOURCE $(WARN) -Isrc $(shell pkg-config --cflags $(PKGS) $(DLPKGS))
 LDFLAGS  += -pie -Wl,-z,relro,-z,now
-LDLIBS   += $(shell pkg-config --libs $(PKGS)) -lpthread
+LDLIBS   += $(shell pkg-config --libs $(PKGS)) -lpthread -ldl
 
 ifeq ($(SAN),1)
 CFLAGS   += -O1 -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer

@@ -77,7 +77,7 @@ secret_buf_unmap(unsigned char *p, size_t len)
 
 /* ---- the arena ---- */
 
-#define ARENA_SLAB_BYTES	(64 * 1024)
+#define ARENA_SLAB_BYTES	(16 * 1024)
 
 static const size_t arena_classes[] = { 64, 256, 1024, 4096, 16384 };
 #define ARENA_CLASS_COUNT	(sizeof(arena_classes) / sizeof(arena_classes[0]))

@@ -25,7 +25,9 @@
  * the connection, and the next callback sends it.  The request's header
  * values live in the connection's memory pool, which a suspended
  * connection keeps.  Stopping drains the queue and joins the workers
- * before libmicrohttpd closes the connections.
+ * before libmicrohttpd closes the connections.  The pool starts with one
+ * worker and grows, up to its maximum, whenever more requests wait than
+ * workers are idle: an idle server does not keep a stack per worker.
  */
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -43,6 +45,9 @@
 #include "http/http.h"
 
 struct request_state;
+struct http_server;
+
+static void	 pool_grow(struct http_server *srv);
 
 struct http_server {
 	struct MHD_Daemon	*daemon;
@@ -55,11 +60,15 @@ struct http_server {
 	char			*tls_cert;
 	char			*tls_key;
 
-	/* The blocking pool; the queue is guarded by pool_lock. */
+	/* The blocking pool; the queue and the counts are guarded by
+	 * pool_lock.  Workers start as requests need them (pool_grow). */
 	pthread_mutex_t		 pool_lock;
 	pthread_cond_t		 pool_wake;
 	pthread_t		*workers;
 	size_t			 worker_count;
+	size_t			 worker_max;
+	size_t			 idle_count;	/* workers waiting for work */
+	size_t			 queue_count;
 	bool			 has_pool;
 	bool			 is_stopping;
 	struct request_state	*queue_head;
@@ -401,6 +410,8 @@ access_handler(void *cls, struct MHD_Connection *conn, const char *url,
 		else
 			srv->queue_head = rs;
 		srv->queue_tail = rs;
+		srv->queue_count++;
+		pool_grow(srv);
 		/* Suspended before any worker may resume it. */
 		MHD_suspend_connection(conn);
 		pthread_cond_signal(&srv->pool_wake);
@@ -422,13 +433,16 @@ pool_worker(void *arg)
 
 	pthread_mutex_lock(&srv->pool_lock);
 	for (;;) {
+		srv->idle_count++;
 		while (srv->queue_head == NULL && !srv->is_stopping)
 			pthread_cond_wait(&srv->pool_wake, &srv->pool_lock);
+		srv->idle_count--;
 		if ((rs = srv->queue_head) == NULL)
 			break;		/* stopping, and nothing left to run */
 		srv->queue_head = rs->next;
 		if (srv->queue_head == NULL)
 			srv->queue_tail = NULL;
+		srv->queue_count--;
 		rs->next = NULL;
 		pthread_mutex_unlock(&srv->pool_lock);
 
@@ -443,6 +457,31 @@ pool_worker(void *arg)
 	return NULL;
 }
 
+/* Start a worker; pool_lock held.  False when the system refuses. */
+static bool
+pool_spawn(struct http_server *srv)
+{
+	if (pthread_create(&srv->workers[srv->worker_count], NULL,
+	    pool_worker, srv) != 0)
+		return false;
+	srv->worker_count++;
+	return true;
+}
+
+/*
+ * One more worker when more requests wait than workers are idle, up to
+ * the maximum; pool_lock held.  A failure only leaves the queue to the
+ * workers already running (there is always at least one).
+ */
+static void
+pool_grow(struct http_server *srv)
+{
+	if (srv->queue_count > srv->idle_count && !srv->is_stopping &&
+	    srv->worker_count < srv->worker_max && !pool_spawn(srv))
+		log_warn("http: cannot start another request worker (%zu "
+		    "running)", srv->worker_count);
+}
+
 static void
 pool_stop(struct http_server *srv)
 {
@@ -452,6 +491,7 @@ pool_stop(struct http_server *srv)
 	srv->is_stopping = true;
 	pthread_cond_broadcast(&srv->pool_wake);
 	pthread_mutex_unlock(&srv->pool_lock);
+	/* No worker starts once is_stopping is set. */
 	for (size_t i = 0; i < srv->worker_count; i++)
 		pthread_join(srv->workers[i], NULL);
 	free(srv->workers);
@@ -477,13 +517,15 @@ pool_start(struct http_server *srv, unsigned count, struct error *err)
 		pool_stop(srv);
 		return error_set(err, STATUS_NO_MEMORY, "out of memory");
 	}
-	for (; srv->worker_count < count; srv->worker_count++)
-		if (pthread_create(&srv->workers[srv->worker_count], NULL,
-		    pool_worker, srv) != 0) {
-			pool_stop(srv);
-			return error_set(err, STATUS_INTERNAL,
-			    "cannot start the request workers");
-		}
+	srv->worker_max = count;
+	pthread_mutex_lock(&srv->pool_lock);
+	if (!pool_spawn(srv)) {
+		pthread_mutex_unlock(&srv->pool_lock);
+		pool_stop(srv);
+		return error_set(err, STATUS_INTERNAL,
+		    "cannot start the request workers");
+	}
+	pthread_mutex_unlock(&srv->pool_lock);
 	return STATUS_OK;
 }
 
@@ -636,8 +678,8 @@ http_default_threads(void)
 
 /*
  * Requests that wait for the disk run here, so a batch of writes can grow
- * while the CPUs serve reads.  Waiting threads cost no CPU; each idle one
- * costs a few KiB of stack.
+ * while the CPUs serve reads.  Waiting threads cost no CPU; each one costs
+ * a few KiB of stack, and starts only when requests need it.
  */
 unsigned
 http_default_blocking_threads(void)

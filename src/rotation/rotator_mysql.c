@@ -27,7 +27,11 @@
  * that carries one reports the server's error number, and its text only
  * when it is not a syntax error and does not contain the password.
  *
- * Thread-safety: reentrant once mysql_library_init has run (pthread_once).
+ * The client library is loaded on the first login (mysql_client.h), not
+ * linked: a server that never rotates a MySQL secret never maps it.
+ *
+ * Thread-safety: reentrant once the library is loaded and
+ * mysql_library_init has run (pthread_once).
  */
 #include <pthread.h>
 #include <stdint.h>
@@ -36,9 +40,8 @@
 #include <string.h>
 #include <strings.h>
 
-#include <mysql.h>
-
 #include "common/log.h"
+#include "rotation/mysql_client.h"
 #include "rotation/rotator.h"
 
 #define MYSQL_DEFAULT_PORT		3306
@@ -53,12 +56,19 @@
 			"caching_sha2_password,sha256_password"
 
 static pthread_once_t	 library_once = PTHREAD_ONCE_INIT;
-static int		 library_rc;
+static struct mysql_client lib;		/* filled once by library_init */
+static enum status	 library_status;
+static struct error	 library_error;
 
 static void
 library_init(void)
 {
-	library_rc = mysql_library_init(0, NULL, NULL);
+	if ((library_status = mysql_client_load(&lib, &library_error)) !=
+	    STATUS_OK)
+		return;
+	if (lib.mysql_server_init(0, NULL, NULL) != 0)
+		library_status = error_set(&library_error, STATUS_INTERNAL,
+		    "the MySQL client library could not be initialised");
 }
 
 static int
@@ -80,34 +90,35 @@ login(const struct db_credentials *c, MYSQL **out, struct error *err)
 	enum status	 st = STATUS_NO_MEMORY;
 
 	pthread_once(&library_once, library_init);
-	if (library_rc != 0)
-		return error_set(err, STATUS_INTERNAL, "the MySQL client "
-		    "library could not be initialised");
+	if (library_status != STATUS_OK)
+		return error_set(err, library_status, "%s",
+		    library_error.message);
 	if (c->password == NULL ||
 	    memchr(c->password->data, '\0', c->password->len) != NULL)
 		return error_set(err, STATUS_INVALID_PARAMETER, "the password "
 		    "of %s contains a NUL character", c->username);
-	if ((m = mysql_init(NULL)) == NULL)
+	if ((m = lib.mysql_init(NULL)) == NULL)
 		goto out;
-	if (mysql_optionsv(m, MYSQL_OPT_CONNECT_TIMEOUT, &connect_timeout) ||
-	    mysql_optionsv(m, MYSQL_OPT_READ_TIMEOUT, &io_timeout) ||
-	    mysql_optionsv(m, MYSQL_OPT_WRITE_TIMEOUT, &io_timeout) ||
-	    mysql_optionsv(m, MYSQL_OPT_PROTOCOL, &protocol) ||
-	    mysql_optionsv(m, MYSQL_OPT_LOCAL_INFILE, &local_infile) ||
-	    mysql_optionsv(m, MYSQL_SET_CHARSET_NAME, "utf8mb4") ||
-	    mysql_optionsv(m, MYSQL_OPT_SSL_VERIFY_SERVER_CERT, &verify) ||
-	    mysql_optionsv(m, MARIADB_OPT_RESTRICTED_AUTH, AUTH_PLUGINS) ||
-	    mysql_ssl_set(m, NULL, NULL, NULL, NULL, NULL)) {
+	if (lib.mysql_optionsv(m, MYSQL_OPT_CONNECT_TIMEOUT,
+	    &connect_timeout) ||
+	    lib.mysql_optionsv(m, MYSQL_OPT_READ_TIMEOUT, &io_timeout) ||
+	    lib.mysql_optionsv(m, MYSQL_OPT_WRITE_TIMEOUT, &io_timeout) ||
+	    lib.mysql_optionsv(m, MYSQL_OPT_PROTOCOL, &protocol) ||
+	    lib.mysql_optionsv(m, MYSQL_OPT_LOCAL_INFILE, &local_infile) ||
+	    lib.mysql_optionsv(m, MYSQL_SET_CHARSET_NAME, "utf8mb4") ||
+	    lib.mysql_optionsv(m, MYSQL_OPT_SSL_VERIFY_SERVER_CERT, &verify) ||
+	    lib.mysql_optionsv(m, MARIADB_OPT_RESTRICTED_AUTH, AUTH_PLUGINS) ||
+	    lib.mysql_ssl_set(m, NULL, NULL, NULL, NULL, NULL)) {
 		st = error_set(err, STATUS_INTERNAL, "cannot set the MySQL "
 		    "connection's options");
 		goto out;
 	}
-	if (mysql_real_connect(m, c->host, c->username,
+	if (lib.mysql_real_connect(m, c->host, c->username,
 	    (const char *)c->password->data, c->dbname, (unsigned)port_of(c),
 	    NULL, 0) == NULL) {
 		st = error_set(err, STATUS_INVALID_REQUEST, "cannot log in to "
 		    "MySQL at %s:%d as %s: %s", c->host, port_of(c),
-		    c->username, mysql_error(m));
+		    c->username, lib.mysql_error(m));
 		goto out;
 	}
 	*out = m;
@@ -115,7 +126,7 @@ login(const struct db_credentials *c, MYSQL **out, struct error *err)
 	st = STATUS_OK;
 out:
 	if (m != NULL)
-		mysql_close(m);
+		lib.mysql_close(m);
 	return st;
 }
 
@@ -127,7 +138,7 @@ rotator_mysql_test_login(const struct db_credentials *c, struct error *err)
 
 	if ((st = login(c, &m, err)) != STATUS_OK)
 		return st;
-	mysql_close(m);
+	lib.mysql_close(m);
 	return STATUS_OK;
 }
 
@@ -151,7 +162,7 @@ sql_append_quoted(MYSQL *m, struct secret_buf *sql, const void *value,
 	if (len > (SIZE_MAX - 2) / 2 ||
 	    (escaped = secret_buf_new(2 * len + 1)) == NULL)
 		goto out;
-	n = mysql_real_escape_string(m, (char *)escaped->data, value,
+	n = lib.mysql_real_escape_string(m, (char *)escaped->data, value,
 	    (unsigned long)len);
 	if (n == (unsigned long)-1) {
 		st = STATUS_INVALID_PARAMETER;
@@ -196,15 +207,15 @@ sql_run(MYSQL *m, const struct db_credentials *as, const char *what,
 	unsigned int	 code;
 	MYSQL_RES	*res;
 
-	if (mysql_real_query(m, (const char *)sql->data,
+	if (lib.mysql_real_query(m, (const char *)sql->data,
 	    (unsigned long)sql->len) == 0) {
 		/* Drain a result set, if any, so the connection stays usable. */
-		if ((res = mysql_store_result(m)) != NULL)
-			mysql_free_result(res);
+		if ((res = lib.mysql_store_result(m)) != NULL)
+			lib.mysql_free_result(res);
 		return STATUS_OK;
 	}
-	code = mysql_errno(m);
-	message = mysql_error(m);
+	code = lib.mysql_errno(m);
+	message = lib.mysql_error(m);
 	if (password != NULL && (code == ER_PARSE_ERROR_CODE ||
 	    (password->len > 0 && memmem(message, strlen(message),
 	    password->data, password->len) != NULL)))
@@ -212,7 +223,7 @@ sql_run(MYSQL *m, const struct db_credentials *as, const char *what,
 		    "quote the password";
 	return error_set(err, STATUS_INVALID_REQUEST, "MySQL at %s:%d: %s "
 	    "failed as %s (error %u, SQLSTATE %s): %s", as->host, port_of(as),
-	    what, as->username, code, mysql_sqlstate(m), message);
+	    what, as->username, code, lib.mysql_sqlstate(m), message);
 }
 
 /* Run a query without a password and keep its result. */
@@ -222,14 +233,14 @@ sql_query(MYSQL *m, const struct db_credentials *as, const char *what,
 {
 	MYSQL_RES	*res;
 
-	if (mysql_real_query(m, (const char *)sql->data,
+	if (lib.mysql_real_query(m, (const char *)sql->data,
 	    (unsigned long)sql->len) != 0 ||
-	    (res = mysql_store_result(m)) == NULL)
+	    (res = lib.mysql_store_result(m)) == NULL)
 		return error_set(err, STATUS_INVALID_REQUEST, "MySQL at %s:%d: "
 		    "%s failed as %s (error %u, SQLSTATE %s): %s", as->host,
-		    port_of(as), what, as->username, mysql_errno(m),
-		    mysql_sqlstate(m), mysql_errno(m) != 0 ? mysql_error(m) :
-		    "no result");
+		    port_of(as), what, as->username, lib.mysql_errno(m),
+		    lib.mysql_sqlstate(m), lib.mysql_errno(m) != 0 ?
+		    lib.mysql_error(m) : "no result");
 	*out = res;
 	return STATUS_OK;
 }
@@ -245,10 +256,10 @@ sql_query(MYSQL *m, const struct db_credentials *as, const char *what,
 static const char *
 own_password_statement(MYSQL *m)
 {
-	const char	*info = mysql_get_server_info(m);
+	const char	*info = lib.mysql_get_server_info(m);
 
 	if ((info != NULL && strstr(info, "MariaDB") != NULL) ||
-	    mysql_get_server_version(m) < 50706)
+	    lib.mysql_get_server_version(m) < 50706)
 		return "SET PASSWORD = PASSWORD(";
 	return "ALTER USER CURRENT_USER() IDENTIFIED BY ";
 }
@@ -280,7 +291,7 @@ set_own_password(const struct db_credentials *current,
 out:
 	secret_buf_free(sql);
 	if (m != NULL)
-		mysql_close(m);
+		lib.mysql_close(m);
 	return st;
 }
 
@@ -341,7 +352,7 @@ hosts_of(MYSQL *m, const struct db_credentials *as, const char *user,
 	if ((st = sql_query(m, as, "reading mysql.user", sql, &res, err)) !=
 	    STATUS_OK)
 		goto out;
-	while ((row = mysql_fetch_row(res)) != NULL) {
+	while ((row = lib.mysql_fetch_row(res)) != NULL) {
 		if (out->count == HOSTS_MAX) {
 			st = error_set(err, STATUS_INVALID_REQUEST, "MySQL at "
 			    "%s:%d: the user %s has more than %d hosts",
@@ -358,7 +369,7 @@ hosts_of(MYSQL *m, const struct db_credentials *as, const char *user,
 	st = STATUS_OK;
 out:
 	if (res != NULL)
-		mysql_free_result(res);
+		lib.mysql_free_result(res);
 	secret_buf_free(sql);
 	return st;
 }
@@ -466,7 +477,7 @@ grants_copy(MYSQL *m, const struct db_credentials *master, const char *from,
 	if ((st = sql_query(m, master, "SHOW GRANTS for the current user",
 	    sql, &res, err)) != STATUS_OK)
 		goto out;
-	while ((row = mysql_fetch_row(res)) != NULL) {
+	while ((row = lib.mysql_fetch_row(res)) != NULL) {
 		if (row[0] == NULL)
 			continue;
 		secret_buf_free(grant);
@@ -494,10 +505,10 @@ grants_copy(MYSQL *m, const struct db_credentials *master, const char *from,
 			goto out;
 		count++;
 	}
-	if (mysql_errno(m) != 0) {
+	if (lib.mysql_errno(m) != 0) {
 		st = error_set(err, STATUS_INVALID_REQUEST, "MySQL at %s:%d: "
 		    "reading SHOW GRANTS failed (error %u): %s", master->host,
-		    port_of(master), mysql_errno(m), mysql_error(m));
+		    port_of(master), lib.mysql_errno(m), lib.mysql_error(m));
 		goto out;
 	}
 	log_debug("rotation: MySQL at %s:%d: copied %zu grants of %s to %s",
@@ -505,7 +516,7 @@ grants_copy(MYSQL *m, const struct db_credentials *master, const char *from,
 	st = STATUS_OK;
 out:
 	if (res != NULL)
-		mysql_free_result(res);
+		lib.mysql_free_result(res);
 	secret_buf_free(sql);
 	secret_buf_free(grant);
 	return st;
@@ -617,7 +628,7 @@ set_alternate_password(const struct db_credentials *current,
 out:
 	hosts_cleanup(&hosts);
 	if (m != NULL)
-		mysql_close(m);
+		lib.mysql_close(m);
 	return st;
 }
 

@@ -26,17 +26,22 @@
  *
  * Messages name the host, port and user, never a password.
  *
- * Thread-safety: reentrant (libpq is thread-safe; one connection per call).
+ * The client library is loaded on the first login (pg_client.h), not
+ * linked: a server that never rotates a PostgreSQL secret never maps it.
+ *
+ * Thread-safety: reentrant (libpq is thread-safe; one connection per
+ * call; the library is loaded once, under pthread_once).
  */
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
-#include <libpq-fe.h>
 #include <openssl/crypto.h>
 
 #include "common/log.h"
+#include "rotation/pg_client.h"
 #include "rotation/rotator.h"
 
 #define POSTGRES_DEFAULT_PORT		5432
@@ -46,6 +51,17 @@
 #define TCP_USER_TIMEOUT_MS		"10000"
 #define CLONE_SUFFIX			"_clone"
 #define MESSAGE_MAX			400
+
+static pthread_once_t	 library_once = PTHREAD_ONCE_INIT;
+static struct pg_client	 lib;		/* filled once by library_init */
+static enum status	 library_status;
+static struct error	 library_error;
+
+static void
+library_init(void)
+{
+	library_status = pg_client_load(&lib, &library_error);
+}
 
 static int
 port_of(const struct db_credentials *c)
@@ -107,6 +123,10 @@ login(const struct db_credentials *c, PGconn **out, struct error *err)
 	char		 port[16], message[MESSAGE_MAX];
 	PGconn		*conn;
 
+	pthread_once(&library_once, library_init);
+	if (library_status != STATUS_OK)
+		return error_set(err, library_status, "%s",
+		    library_error.message);
 	if (c->password == NULL ||
 	    memchr(c->password->data, '\0', c->password->len) != NULL)
 		return error_set(err, STATUS_INVALID_PARAMETER, "the password "
@@ -129,17 +149,18 @@ login(const struct db_credentials *c, PGconn **out, struct error *err)
 	values[8] = TCP_USER_TIMEOUT_MS;
 	values[9] = "UTF8";
 	values[10] = NULL;
-	if ((conn = PQconnectdbParams(keys, values, 0)) == NULL)
+	if ((conn = lib.PQconnectdbParams(keys, values, 0)) == NULL)
 		return STATUS_NO_MEMORY;
-	if (PQstatus(conn) != CONNECTION_OK) {
-		message_flatten(PQerrorMessage(conn), message, sizeof(message));
-		PQfinish(conn);
+	if (lib.PQstatus(conn) != CONNECTION_OK) {
+		message_flatten(lib.PQerrorMessage(conn), message,
+		    sizeof(message));
+		lib.PQfinish(conn);
 		return error_set(err, STATUS_INVALID_REQUEST, "cannot log in to "
 		    "PostgreSQL at %s:%d as %s: %s", c->host, port_of(c),
 		    c->username, message);
 	}
-	if (!PQconnectionUsedPassword(conn)) {
-		PQfinish(conn);
+	if (!lib.PQconnectionUsedPassword(conn)) {
+		lib.PQfinish(conn);
 		return error_set(err, STATUS_INVALID_REQUEST, "PostgreSQL at "
 		    "%s:%d let %s in without asking for a password (trust "
 		    "authentication in pg_hba.conf?): a login cannot prove "
@@ -158,7 +179,7 @@ rotator_postgres_test_login(const struct db_credentials *c, struct error *err)
 
 	if ((st = login(c, &conn, err)) != STATUS_OK)
 		return st;
-	PQfinish(conn);
+	lib.PQfinish(conn);
 	return STATUS_OK;
 }
 
@@ -172,10 +193,11 @@ result_error(PGconn *conn, PGresult *res, const struct db_credentials *as,
 	char		 message[MESSAGE_MAX];
 
 	if (res != NULL) {
-		primary = PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY);
-		sqlstate = PQresultErrorField(res, PG_DIAG_SQLSTATE);
+		primary = lib.PQresultErrorField(res,
+		    PG_DIAG_MESSAGE_PRIMARY);
+		sqlstate = lib.PQresultErrorField(res, PG_DIAG_SQLSTATE);
 	}
-	message_flatten(primary != NULL ? primary : PQerrorMessage(conn),
+	message_flatten(primary != NULL ? primary : lib.PQerrorMessage(conn),
 	    message, sizeof(message));
 	return error_set(err, STATUS_INVALID_REQUEST, "PostgreSQL at %s:%d: %s "
 	    "failed as %s (SQLSTATE %s): %s", as->host, port_of(as), what,
@@ -187,12 +209,12 @@ static enum status
 sql_run(PGconn *conn, const struct db_credentials *as, const char *what,
     const char *sql, struct error *err)
 {
-	PGresult	*res = PQexec(conn, sql);
+	PGresult	*res = lib.PQexec(conn, sql);
 	enum status	 st = STATUS_OK;
 
-	if (res == NULL || PQresultStatus(res) != PGRES_COMMAND_OK)
+	if (res == NULL || lib.PQresultStatus(res) != PGRES_COMMAND_OK)
 		st = result_error(conn, res, as, what, err);
-	PQclear(res);
+	lib.PQclear(res);
 	return st;
 }
 
@@ -205,13 +227,13 @@ role_exists(PGconn *conn, const struct db_credentials *as, const char *name,
 	PGresult	*res;
 	enum status	 st = STATUS_OK;
 
-	res = PQexecParams(conn, "SELECT 1 FROM pg_catalog.pg_roles WHERE "
+	res = lib.PQexecParams(conn, "SELECT 1 FROM pg_catalog.pg_roles WHERE "
 	    "rolname = $1", 1, NULL, params, NULL, NULL, 0);
-	if (res == NULL || PQresultStatus(res) != PGRES_TUPLES_OK)
+	if (res == NULL || lib.PQresultStatus(res) != PGRES_TUPLES_OK)
 		st = result_error(conn, res, as, "looking the role up", err);
 	else
-		*out = PQntuples(res) > 0;
-	PQclear(res);
+		*out = lib.PQntuples(res) > 0;
+	lib.PQclear(res);
 	return st;
 }
 
@@ -229,16 +251,17 @@ password_clause(PGconn *conn, const struct db_credentials *as,
 	char			 message[MESSAGE_MAX];
 	enum status		 st = STATUS_NO_MEMORY;
 
-	if ((verifier = PQencryptPasswordConn(conn, (const char *)password->data,
-	    role, NULL)) == NULL) {
-		message_flatten(PQerrorMessage(conn), message, sizeof(message));
+	if ((verifier = lib.PQencryptPasswordConn(conn,
+	    (const char *)password->data, role, NULL)) == NULL) {
+		message_flatten(lib.PQerrorMessage(conn), message,
+		    sizeof(message));
 		st = error_set(err, STATUS_INVALID_REQUEST, "PostgreSQL at "
 		    "%s:%d: cannot make the password verifier for %s: %s",
 		    as->host, port_of(as), role, message);
 		goto out;
 	}
-	if ((literal = PQescapeLiteral(conn, verifier, strlen(verifier))) ==
-	    NULL) {
+	if ((literal = lib.PQescapeLiteral(conn, verifier,
+	    strlen(verifier))) == NULL) {
 		st = STATUS_INVALID_PARAMETER;
 		goto out;
 	}
@@ -252,11 +275,11 @@ password_clause(PGconn *conn, const struct db_credentials *as,
 out:
 	if (verifier != NULL) {
 		OPENSSL_cleanse(verifier, strlen(verifier));
-		PQfreemem(verifier);
+		lib.PQfreemem(verifier);
 	}
 	if (literal != NULL) {
 		OPENSSL_cleanse(literal, strlen(literal));
-		PQfreemem(literal);
+		lib.PQfreemem(literal);
 	}
 	secret_buf_free(clause);
 	return st;
@@ -301,7 +324,7 @@ set_own_password(const struct db_credentials *current,
 	    pending->password, &clause, err)) != STATUS_OK)
 		goto out;
 	st = STATUS_NO_MEMORY;
-	if ((ident = PQescapeIdentifier(conn, current->username,
+	if ((ident = lib.PQescapeIdentifier(conn, current->username,
 	    strlen(current->username))) == NULL ||
 	    statement_make("ALTER ROLE ", ident, " WITH", clause, &sql) !=
 	    STATUS_OK)
@@ -313,11 +336,12 @@ set_own_password(const struct db_credentials *current,
 	    current->host, port_of(current), current->username);
 	st = STATUS_OK;
 out:
-	PQfreemem(ident);
+	if (ident != NULL)
+		lib.PQfreemem(ident);
 	secret_buf_free(clause);
 	secret_buf_free(sql);
 	if (conn != NULL)
-		PQfinish(conn);
+		lib.PQfinish(conn);
 	return st;
 }
 
@@ -374,9 +398,9 @@ set_alternate_password(const struct db_credentials *current,
 	if ((st = login(master, &conn, err)) != STATUS_OK)
 		goto out;
 	st = STATUS_NO_MEMORY;
-	if ((pending_ident = PQescapeIdentifier(conn, pending->username,
+	if ((pending_ident = lib.PQescapeIdentifier(conn, pending->username,
 	    strlen(pending->username))) == NULL ||
-	    (current_ident = PQescapeIdentifier(conn, current->username,
+	    (current_ident = lib.PQescapeIdentifier(conn, current->username,
 	    strlen(current->username))) == NULL)
 		goto out;
 	if ((st = sql_run(conn, master, "BEGIN", "BEGIN", err)) != STATUS_OK)
@@ -425,14 +449,16 @@ set_alternate_password(const struct db_credentials *current,
 	st = STATUS_OK;
 out:
 	if (in_transaction)
-		PQclear(PQexec(conn, "ROLLBACK"));
-	PQfreemem(pending_ident);
-	PQfreemem(current_ident);
+		lib.PQclear(lib.PQexec(conn, "ROLLBACK"));
+	if (pending_ident != NULL)
+		lib.PQfreemem(pending_ident);
+	if (current_ident != NULL)
+		lib.PQfreemem(current_ident);
 	free(grant);
 	secret_buf_free(clause);
 	secret_buf_free(sql);
 	if (conn != NULL)
-		PQfinish(conn);
+		lib.PQfinish(conn);
 	return st;
 }
 

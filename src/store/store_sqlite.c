@@ -1515,6 +1515,9 @@ store_sqlite_open(const struct store_config *cfg, void **handle,
 	    (st = conn_setup_file(c, err)) != STATUS_OK ||
 	    (st = conn_migrate(c, err)) != STATUS_OK)
 		goto out;
+	/* The check read every page into this connection's cache: requests
+	 * need few of them, and an idle server should not hold the file. */
+	sqlite3_db_release_memory(c->db);
 	ss->idle = c;
 	ss->idle_count = 1;
 	c = NULL;
