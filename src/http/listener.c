@@ -30,6 +30,7 @@
  * workers are idle: an idle server does not keep a stack per worker.
  */
 #include <arpa/inet.h>
+#include <malloc.h>
 #include <netinet/in.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -190,15 +191,29 @@ collect_query(void *cls, enum MHD_ValueKind kind, const char *key,
 	return qb->failed ? MHD_NO : MHD_YES;
 }
 
+/* Bodies carry secret values (GetSecretValue's answer, PutSecretValue's
+ * request): wiped before they are freed. */
+static void
+body_free(void *body)
+{
+	if (body == NULL)
+		return;
+	explicit_bzero(body, malloc_usable_size(body));
+	free(body);
+}
+
 static enum MHD_Result
 send_response(struct MHD_Connection *conn, struct http_response *resp)
 {
 	struct MHD_Response	*mr;
 	enum MHD_Result		 ret;
 
-	mr = MHD_create_response_from_buffer(resp->body_len,
-	    resp->body != NULL ? resp->body : (char *)"",
-	    resp->body != NULL ? MHD_RESPMEM_MUST_FREE : MHD_RESPMEM_PERSISTENT);
+	if (resp->body != NULL)
+		mr = MHD_create_response_from_buffer_with_free_callback(
+		    resp->body_len, resp->body, body_free);
+	else
+		mr = MHD_create_response_from_buffer(0, (char *)"",
+		    MHD_RESPMEM_PERSISTENT);
 	if (mr == NULL) {
 		http_response_cleanup(resp);
 		return MHD_NO;
@@ -361,8 +376,13 @@ access_handler(void *cls, struct MHD_Connection *conn, const char *url,
 				ncap *= 2;
 			if (ncap > srv->max_body_bytes)
 				ncap = srv->max_body_bytes;
-			if ((nb = realloc(rs->body, ncap + 1)) == NULL)
+			/* Not realloc: the old copy may hold a secret value,
+			 * and is wiped before it is freed. */
+			if ((nb = malloc(ncap + 1)) == NULL)
 				return MHD_NO;
+			if (rs->body_len > 0)
+				memcpy(nb, rs->body, rs->body_len);
+			body_free(rs->body);
 			rs->body = nb;
 			rs->body_cap = ncap;
 		}
@@ -540,7 +560,7 @@ request_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 	if (rs->has_response)
 		http_response_cleanup(&rs->resp);
 	free(rs->query);
-	free(rs->body);
+	body_free(rs->body);
 	free(rs);
 	*con_cls = NULL;
 }
@@ -731,7 +751,7 @@ http_response_add_header(struct http_response *resp, const char *name,
 void
 http_response_cleanup(struct http_response *resp)
 {
-	free(resp->body);
+	body_free(resp->body);
 	resp->body = NULL;
 	for (size_t i = 0; i < resp->extra_count; i++)
 		free((char *)resp->extra[i].value);
