@@ -56,6 +56,12 @@ enum status		 secret_buf_append(struct secret_buf *sb, const void *data,
 bool			 secret_buf_equal(const struct secret_buf *a,
 			    const struct secret_buf *b);
 
+/* ---- digests (digest.c) ---- */
+
+/* SHA-256 of data, through a digest fetched once. */
+enum status	 crypto_sha256(const void *data, size_t len,
+		    unsigned char out[32]);
+
 /* ---- random ---- */
 
 /* CSPRNG bytes (OpenSSL RAND_bytes).  STATUS_INTERNAL on failure. */

@@ -559,7 +559,7 @@ keyring_unwrap_cached(struct keyring *kr, const char *label,
 	    (wrapped == NULL && wrapped_len > 0))
 		goto out;
 	keyring_refresh_now_and_then(kr);
-	if (SHA256(wrapped, wrapped_len, digest) == NULL)
+	if (crypto_sha256(wrapped, wrapped_len, digest) != STATUS_OK)
 		goto out;
 	hash = keyring_label_hash(label);
 
