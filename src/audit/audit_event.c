@@ -5,7 +5,8 @@
  * This runs on every request, so the record is not built as a jansson tree:
  * strings are escaped into one growing buffer, and only the small JSON
  * members (requestParameters, responseElements, additionalEventData) go
- * through json_dumps.  Strings that are not valid UTF-8 are recorded as
+ * through json_write_compact, which writes what json_dumps would (the
+ * records already written and chained must keep their form).  Strings that are not valid UTF-8 are recorded as
  * "(invalid UTF-8)", as jansson would refuse them.  Any "Signature=VALUE" in
  * an error message (AWS's messages quote the Authorization header) is cut
  * to "Signature=<redacted>": events never carry signatures.
@@ -17,6 +18,7 @@
 #include <string.h>
 
 #include "audit/audit_internal.h"
+#include "common/json_write.h"
 #include "core/core.h"
 
 #define AUDIT_EVENT_VERSION	"1.08"
@@ -158,18 +160,21 @@ field_string(struct record *r, const char *key, const char *value)
 static void
 field_json(struct record *r, const char *key, const json_t *value)
 {
-	char *text;
+	char	*text;
+	size_t	 len;
 
 	put_key(r, key);
 	if (value == NULL) {
 		put(r, "null", 4);
 		return;
 	}
-	if ((text = json_dumps(value, JSON_COMPACT | JSON_ENCODE_ANY)) == NULL) {
+	/* Precision 0 is jansson's default of 17 digits. */
+	if ((text = json_write_compact(value, 0, &len)) == NULL) {
 		r->is_failed = true;
 		return;
 	}
-	put_str(r, text);
+	put(r, text, len);
+	explicit_bzero(text, len);
 	free(text);
 }
 

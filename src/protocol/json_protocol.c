@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/json_write.h"
 #include "protocol/protocol.h"
 
 enum status
@@ -104,19 +105,22 @@ static void
 respond(struct http_response *resp, int http_status, json_t *body,
     const char *request_id)
 {
-	char *text;
+	char	*text;
+	size_t	 len = 0;
 
 	resp->status = http_status;
 	resp->content_type = "application/x-amz-json-1.1";
-	text = json_dumps(body, JSON_COMPACT | JSON_REAL_PRECISION(13));
+	/* 13 digits: epoch-second dates keep their milliseconds. */
+	text = json_write_compact(body, 13, &len);
 	json_decref(body);
 	if (text == NULL) {
 		resp->status = 500;
 		text = strdup("{\"__type\":\"InternalServiceError\","
 		    "\"Message\":\"An internal error occurred.\"}");
+		len = text != NULL ? strlen(text) : 0;
 	}
 	resp->body = text;
-	resp->body_len = text != NULL ? strlen(text) : 0;
+	resp->body_len = len;
 	if (request_id != NULL)
 		http_response_add_header(resp, "x-amzn-RequestId", request_id);
 }
