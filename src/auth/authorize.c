@@ -163,6 +163,30 @@ context_build(struct policy_context *pc, const struct policy_principal *pp,
 	return context_add_kms(pc, pp, ctx, is_kms);
 }
 
+/*
+ * Does any policy the decision reads look at the request context: a
+ * condition, or a policy variable in a resource or principal?  The
+ * compiled policies list the keys they reference (policy_parse.c).
+ */
+static bool
+policy_reads_context(const struct policy *p)
+{
+	return policy_referenced_key_count(p) > 0;
+}
+
+static bool
+request_reads_context(const struct policy_request *req)
+{
+	for (size_t i = 0; i < req->identity_policy_count; i++)
+		if (policy_reads_context(req->identity_policies[i]))
+			return true;
+	for (size_t i = 0; i < req->session_policy_count; i++)
+		if (policy_reads_context(req->session_policies[i]))
+			return true;
+	return policy_reads_context(req->permissions_boundary) ||
+	    policy_reads_context(req->resource_policy);
+}
+
 enum status
 auth_authorize(const struct principal *principal, const char *action,
     const char *resource, const char *resource_account_id,
@@ -224,13 +248,6 @@ auth_authorize(const struct principal *principal, const char *action,
 		st = error_set(err, STATUS_NO_MEMORY, NULL);
 		goto out;
 	}
-	if ((st = context_build(pc, &pp, ctx, is_secret, resource != NULL &&
-	    strncmp(resource, "arn:aws:iam::", 13) == 0,
-	    strncmp(action, "kms:", 4) == 0)) != STATUS_OK) {
-		/* A value beyond the engine's limits: refuse, never skip. */
-		st = error_set(err, STATUS_ACCESS_DENIED, "Access denied");
-		goto out;
-	}
 	if (ctx->resource_policy != NULL &&
 	    auth_resource_policy_get(ctx->resource_policy, ctx->is_key_policy,
 	    &resource_policy, NULL) != STATUS_OK) {
@@ -259,6 +276,16 @@ auth_authorize(const struct principal *principal, const char *action,
 	    auth_document_policy(resource_policy) : NULL;
 	req.is_resource_policy_required = ctx->is_key_policy;
 	req.is_via_service = ctx->via_service != NULL;
+	/* The context only for policies that read it (most read nothing:
+	 * an administrator's, a secret without a resource policy). */
+	if (request_reads_context(&req) && (st = context_build(pc, &pp, ctx,
+	    is_secret, resource != NULL &&
+	    strncmp(resource, "arn:aws:iam::", 13) == 0,
+	    strncmp(action, "kms:", 4) == 0)) != STATUS_OK) {
+		/* A value beyond the engine's limits: refuse, never skip. */
+		st = error_set(err, STATUS_ACCESS_DENIED, "Access denied");
+		goto out;
+	}
 	req.context = pc;
 	if ((st = policy_evaluate(&req, &decision)) != STATUS_OK) {
 		st = error_set(err, STATUS_ACCESS_DENIED, "Access denied");

@@ -67,6 +67,9 @@ enum status	 policy_set_arn(struct policy *policy, const char *arn);
 const char	*policy_arn(const struct policy *policy);	/* NULL: none */
 enum policy_kind policy_get_kind(const struct policy *policy);
 size_t		 policy_statement_count(const struct policy *policy);
+/* How many context keys its conditions and policy variables read: 0
+ * means its answer never depends on the request context. */
+size_t		 policy_referenced_key_count(const struct policy *policy);
 /* Keyed hash of the document's text (see policy_request_hash). */
 uint64_t	 policy_hash(const struct policy *policy);
 

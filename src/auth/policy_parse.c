@@ -1205,6 +1205,12 @@ policy_statement_count(const struct policy *policy)
 	return policy != NULL ? policy->statement_count : 0;
 }
 
+size_t
+policy_referenced_key_count(const struct policy *policy)
+{
+	return policy != NULL ? policy->key_count : 0;
+}
+
 uint64_t
 policy_hash(const struct policy *policy)
 {
