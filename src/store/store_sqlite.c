@@ -798,8 +798,13 @@ struct sqlite_store {
 	struct batch_member	*members;
 	size_t			 member_count;
 
-	/* Commits by anyone, seen in the WAL-index (store_sqlite_begin). */
+	/* Commits by anyone, seen in the WAL-index (store_sqlite_begin).
+	 * wal_keeper, a connection that never runs a statement, keeps the
+	 * -shm file open for the store's life: while a connection of this
+	 * process has it open no connection anywhere may truncate and
+	 * rebuild it, which would fault the mapping. */
 	struct wal_index_watch	 wal_index;
+	struct sqlite_conn	*wal_keeper;
 };
 
 struct sqlite_conn {
@@ -1106,6 +1111,7 @@ store_sqlite_free(struct sqlite_store *ss)
 		conn_close(c);
 	}
 	wal_index_watch_close(&ss->wal_index);
+	conn_close(ss->wal_keeper);
 	pthread_mutex_destroy(&ss->lock);
 	if (ss->has_writer_lock) {
 		pthread_mutex_destroy(&ss->writer_lock);
@@ -1518,10 +1524,12 @@ store_sqlite_open(const struct store_config *cfg, void **handle,
 	/* The check read every page into this connection's cache: requests
 	 * need few of them, and an idle server should not hold the file. */
 	sqlite3_db_release_memory(c->db);
-	ss->idle = c;
-	ss->idle_count = 1;
+	/* The connection that opened the file keeps the WAL-index open (it
+	 * has read in WAL mode) and serves no transaction; the pool opens
+	 * its own.  Without the mapping every read begins afresh: slower,
+	 * never wrong. */
+	ss->wal_keeper = c;
 	c = NULL;
-	/* Without it every read begins afresh: slower, never wrong. */
 	if (!wal_index_watch_open(&ss->wal_index, ss->path))
 		log_info("store: the WAL-index of %s cannot be mapped; read "
 		    "transactions are not kept", ss->path);
@@ -1849,6 +1857,8 @@ store_sqlite_begin(void *handle, bool write, void **txn)
 	sqlite3_stmt	*s;
 	bool		 has_mark;
 	enum status	 st;
+
+	memset(&mark, 0, sizeof(mark));
 
 	if (write) {
 		if ((st = batch_op_begin(handle, &c)) == STATUS_OK)
