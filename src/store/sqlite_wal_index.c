@@ -18,6 +18,12 @@
  * file) reads as "changed": the caller then begins a fresh transaction, as
  * it would without this file.
  *
+ * The -shm file stays open as long as the mapping: closing any descriptor
+ * of a file drops every POSIX lock the process holds on it, SQLite's
+ * included (its read marks, and the lock that keeps another process from
+ * truncating and rebuilding the file while it is mapped).  So the watch
+ * is closed only after every SQLite connection of the store is.
+ *
  * Thread-safety: a watch is read-only after wal_index_watch_open; any
  * thread may take a mark.
  */
@@ -46,6 +52,7 @@ wal_index_watch_open(struct wal_index_watch *w, const char *db_path)
 	int		 fd = -1;
 
 	memset(w, 0, sizeof(*w));
+	w->fd = -1;
 	if (asprintf(&path, "%s-shm", db_path) < 0)
 		return false;
 	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
@@ -59,9 +66,15 @@ wal_index_watch_open(struct wal_index_watch *w, const char *db_path)
 	if (p == MAP_FAILED)
 		goto out;
 	w->header = p;
+	w->fd = fd;		/* never closed while SQLite uses the file */
+	fd = -1;
 out:
+	/* Only reached before SQLite opened the file, or when it is not
+	 * in WAL mode (no -shm): a close here drops no lock of SQLite's.
+	 * Keep the descriptor anyway when it was opened: the caller may
+	 * already have connections. */
 	if (fd >= 0)
-		close(fd);
+		w->fd = fd;
 	return w->header != NULL;
 }
 
@@ -70,7 +83,10 @@ wal_index_watch_close(struct wal_index_watch *w)
 {
 	if (w->header != NULL)
 		munmap((void *)w->header, WAL_INDEX_MAP_SIZE);
+	if (w->fd >= 0)
+		close(w->fd);
 	memset(w, 0, sizeof(*w));
+	w->fd = -1;
 }
 
 bool

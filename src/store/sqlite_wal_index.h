@@ -10,6 +10,7 @@
 
 struct wal_index_watch {
 	const volatile unsigned char *header;	/* the -shm file, mapped */
+	int		 fd;			/* open while mapped; -1 */
 };
 
 /* The header as read at one moment. */
@@ -17,8 +18,10 @@ struct wal_index_mark {
 	unsigned char	 bytes[48];
 };
 
-/* Map db_path's -shm file read-only; false (and nothing to close) when
- * it cannot be. */
+/* Map db_path's -shm file read-only; false when it cannot be (close
+ * the watch all the same).  Close it only after every SQLite connection
+ * to the file: closing the descriptor drops the process's POSIX locks
+ * on the file, SQLite's too. */
 bool		 wal_index_watch_open(struct wal_index_watch *w,
 		    const char *db_path);
 void		 wal_index_watch_close(struct wal_index_watch *w);

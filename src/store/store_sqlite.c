@@ -1110,8 +1110,9 @@ store_sqlite_free(struct sqlite_store *ss)
 		ss->idle = c->next;
 		conn_close(c);
 	}
-	wal_index_watch_close(&ss->wal_index);
 	conn_close(ss->wal_keeper);
+	/* Last: closing its descriptor drops SQLite's locks on the file. */
+	wal_index_watch_close(&ss->wal_index);
 	pthread_mutex_destroy(&ss->lock);
 	if (ss->has_writer_lock) {
 		pthread_mutex_destroy(&ss->writer_lock);
@@ -1485,6 +1486,7 @@ store_sqlite_open(const struct store_config *cfg, void **handle,
 		st = error_set(err, STATUS_NO_MEMORY, "out of memory");
 		goto out;
 	}
+	ss->wal_index.fd = -1;
 	if (pthread_mutex_init(&ss->lock, NULL) != 0) {
 		st = error_set(err, STATUS_INTERNAL, "cannot create a mutex");
 		goto out;

@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -357,6 +358,45 @@ test_kept_reads_see_every_commit(void **state)
 	meta_read(f->st, "k", got, sizeof(got));
 	assert_string_equal(got, "1199");
 	store_close(other);
+}
+
+/*
+ * SQLite holds a shared POSIX lock on the WAL-index's "DMS" byte (offset
+ * 128 of the -shm file) for as long as a connection of the process has it
+ * open; that lock is what stops another process from truncating and
+ * rebuilding the file under the mapping.  Closing any descriptor of the
+ * file would drop it (POSIX locks belong to the process), so the store's
+ * own watch of the file must not.  A child process asks who holds it.
+ */
+static void
+test_wal_index_keeps_sqlite_locks(void **state)
+{
+	struct fixture	*f = *state;
+	char		 shm[160], got[32];
+	pid_t		 pid;
+	int		 status = 0;
+
+	meta_write(f->st, "k", "v");
+	meta_read(f->st, "k", got, sizeof(got));
+	assert_string_equal(got, "v");
+	snprintf(shm, sizeof(shm), "%s-shm", f->path);
+	if ((pid = fork()) == 0) {
+		struct flock	 fl;
+		int		 fd = open(shm, O_RDWR | O_CLOEXEC);
+
+		memset(&fl, 0, sizeof(fl));
+		fl.l_type = F_WRLCK;
+		fl.l_whence = SEEK_SET;
+		fl.l_start = 128;
+		fl.l_len = 1;
+		if (fd < 0 || fcntl(fd, F_GETLK, &fl) != 0)
+			_exit(2);
+		_exit(fl.l_type == F_UNLCK ? 1 : 0);
+	}
+	assert_true(pid > 0);
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status));
+	assert_int_equal(WEXITSTATUS(status), 0);
 }
 
 static void
@@ -1471,6 +1511,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(
 		    test_missing_arguments_are_internal_errors, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_kept_reads_see_every_commit,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_wal_index_keeps_sqlite_locks,
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_meta_put_get_and_replace,
 		    setup, teardown),
