@@ -405,6 +405,62 @@ sink_flusher(void *arg)
  * and which file is newest.  A newest file without a digest (the last
  * process died) is signed now with reason "recovered".
  */
+#define SINK_TAIL_BYTES	(64 * 1024)
+
+/*
+ * The usual start: the newest file ends with its digest (a clean stop or
+ * a rotation), and the head of the chain is that line's hash.  Only the
+ * file's tail is read for it; a full file (64 MiB) used to be read and
+ * split whole.  false (nothing changed) when the file does not end so,
+ * or its last line is longer than the tail: the caller reads it all.
+ */
+static bool
+sink_recover_signed_tail(struct audit_file_sink *sink, const char *path)
+{
+	struct audit_parsed	 p;
+	struct stat		 sb;
+	char			*buf = NULL;
+	size_t			 len = 0, start, end;
+	off_t			 off;
+	ssize_t			 n;
+	bool			 is_done = false;
+	int			 fd;
+
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)) < 0)
+		return false;
+	if (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode) || sb.st_size <= 0 ||
+	    (buf = malloc(SINK_TAIL_BYTES)) == NULL)
+		goto out;
+	off = sb.st_size > SINK_TAIL_BYTES ? sb.st_size - SINK_TAIL_BYTES : 0;
+	while (len < (size_t)(sb.st_size - off)) {
+		n = pread(fd, buf + len, (size_t)(sb.st_size - off) - len,
+		    off + (off_t)len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			goto out;
+		len += (size_t)n;
+	}
+	if (buf[len - 1] != '\n')
+		goto out;
+	end = len - 1;
+	for (start = end; start > 0 && buf[start - 1] != '\n'; start--)
+		;
+	if (start == 0 && off != 0)
+		goto out;		/* a line longer than the tail */
+	audit_line_parse(buf + start, end - start, &p);
+	if (p.obj != NULL && p.is_digest) {
+		audit_hash_line(buf + start, end - start, sink->head);
+		sink->next_sequence = p.digest_last_sequence + 1;
+		is_done = true;
+	}
+	audit_parsed_cleanup(&p);
+out:
+	free(buf);
+	close(fd);
+	return is_done;
+}
+
 static enum status
 sink_recover(struct audit_file_sink *sink, const uint64_t *numbers,
     size_t count, struct error *err)
@@ -419,6 +475,8 @@ sink_recover(struct audit_file_sink *sink, const uint64_t *numbers,
 
 	memset(&text, 0, sizeof(text));
 	sink_set_file(sink, numbers[count - 1]);
+	if (sink_recover_signed_tail(sink, sink->path))
+		return STATUS_OK;
 	for (size_t idx = count; idx-- > 0;) {
 		size_t	 last = 0, complete = 0;
 		bool	 is_newest = idx == count - 1;
