@@ -43,53 +43,41 @@
 #define DEFAULT_KEY_DESCRIPTION	"Default key that protects my Secrets " \
 			"Manager data when no other key is defined"
 
-static void
-uuid_format(unsigned char b[16], char out[37])
+/* A version 4 UUID, lowercase, from 16 bytes drawn by draw. */
+static enum status
+uuid_v4(char out[37], enum status (*draw)(void *, size_t))
 {
 	static const char hex[] = "0123456789abcdef";
+	unsigned char	 b[16];
 	size_t		 o = 0;
+	enum status	 st;
 
+	if ((st = draw(b, sizeof(b))) != STATUS_OK)
+		return st;
 	b[6] = (unsigned char)((b[6] & 0x0f) | 0x40);
 	b[8] = (unsigned char)((b[8] & 0x3f) | 0x80);
 	/* By table: snprintf with 16 conversions cost 13,000 instructions,
 	 * and every request makes two of these. */
-	for (size_t i = 0; i < 16; i++) {
+	for (size_t i = 0; i < sizeof(b); i++) {
 		if (i == 4 || i == 6 || i == 8 || i == 10)
 			out[o++] = '-';
 		out[o++] = hex[b[i] >> 4];
 		out[o++] = hex[b[i] & 0x0f];
 	}
 	out[o] = '\0';
-}
-
-static enum status
-uuid_v4(char out[37])
-{
-	unsigned char	 b[16];
-	enum status	 st;
-
-	if ((st = random_bytes(b, sizeof(b))) != STATUS_OK)
-		return st;
-	uuid_format(b, out);
 	return STATUS_OK;
 }
 
 enum status
 core_uuid(char out[37])
 {
-	return uuid_v4(out);
+	return uuid_v4(out, random_bytes);
 }
 
 enum status
 core_request_uuid(char out[37])
 {
-	unsigned char	 b[16];
-	enum status	 st;
-
-	if ((st = random_id_bytes(b, sizeof(b))) != STATUS_OK)
-		return st;
-	uuid_format(b, out);
-	return STATUS_OK;
+	return uuid_v4(out, random_id_bytes);
 }
 
 void
@@ -132,7 +120,7 @@ kms_key_new(const struct core_env *env, struct store_txn *txn,
 
 	memset(&rec, 0, sizeof(rec));
 	memset(&v, 0, sizeof(v));
-	if ((st = uuid_v4(key_id)) != STATUS_OK)
+	if ((st = uuid_v4(key_id, random_bytes)) != STATUS_OK)
 		goto out;
 	rec.key_id = strdup(key_id);
 	rec.account_id = strdup(account_id);

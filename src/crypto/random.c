@@ -45,7 +45,6 @@ random_id_bytes(void *buf, size_t len)
 	/* Taken from the end, and never handed out twice. */
 	id_pool_left -= len;
 	memcpy(buf, id_pool + id_pool_left, len);
-	memset(id_pool + id_pool_left, 0, len);
 	return STATUS_OK;
 }
 
