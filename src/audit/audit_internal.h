@@ -132,6 +132,29 @@ void		 audit_format_time(int64_t ms, char *out, size_t out_len);
 char		*audit_event_record(const struct audit_event *ev,
 		    size_t *out_len);
 
+/* ---- changes by others to the file being written (audit_file_watch.c) ---- */
+
+struct audit_file_watch {
+	int	 fd;		/* inotify instance; -1: none */
+	int	 dir_wd;
+	int	 file_wd;	/* -1: no file watched */
+};
+
+/* Watch dir (the audit folder).  Without inotify w->fd stays -1 and
+ * audit_file_watch_changed always answers true. */
+void		 audit_file_watch_open(struct audit_file_watch *w,
+		    const char *dir);
+/* Watch path, the file just opened, instead of the one before.  false
+ * when it cannot be watched (changed answers true until a file can). */
+bool		 audit_file_watch_file(struct audit_file_watch *w,
+		    const char *path);
+void		 audit_file_watch_forget(struct audit_file_watch *w);
+/* Whether something may have touched the file or the folder since the
+ * last call (true: stat the file to see).  false means nobody unlinked,
+ * renamed, replaced, chmod'ed or closed-after-writing it in between. */
+bool		 audit_file_watch_changed(struct audit_file_watch *w);
+void		 audit_file_watch_close(struct audit_file_watch *w);
+
 /* ---- the file sink (audit_sink_file.c) ---- */
 
 struct audit_file_sink;

@@ -13,11 +13,16 @@
  * descriptor, so a folder that was moved away or replaced makes writes fail
  * (fail closed) instead of silently going elsewhere.
  *
- * Before each write the path is checked (one stat(2)) to still name the
- * file being written, with the size this process wrote: a file deleted,
- * replaced, truncated or appended to behind our back is signed off as it is
- * and the log continues in a new file, where `sesame audit verify` will point
- * at the damage.
+ * Before each write the path is checked to still name the file being
+ * written, with the size this process wrote: a file deleted, replaced,
+ * truncated or appended to behind our back is signed off as it is and the
+ * log continues in a new file, where `sesame audit verify` will point at
+ * the damage.  The check is a stat(2) when inotify says something may have
+ * happened (audit_file_watch.c: removal and replacement are always seen
+ * before the next write), and once per flusher tick for what inotify cannot
+ * tell from our own writes (a truncate(2) or a writer that keeps the file
+ * open: seen within a tick, and the events written meanwhile are still in
+ * the file).
  *
  * Durability: a line is in the kernel when audit_record returns (it
  * survives the process crashing).  With sync_interval_ms > 0 a background
@@ -77,6 +82,8 @@ struct audit_file_sink {
 
 	/* the current file: fd -1 when none is open */
 	int			 fd;
+	struct audit_file_watch	 watch;
+	bool			 needs_look;	/* stat before the next write */
 	uint64_t		 file_number;	/* current, or last closed */
 	char			 name[AUDIT_FILE_NAME_MAX];
 	char			 path[PATH_MAX];
@@ -190,6 +197,10 @@ sink_file_start(struct audit_file_sink *sink, struct error *err)
 		return STATUS_IO;
 	}
 	sync_folder(sink->dir);
+	/* Watched from now on; the first write still looks, in case the
+	 * name changed hands between the open and the watch. */
+	(void)audit_file_watch_file(&sink->watch, sink->path);
+	sink->needs_look = true;
 	sink->fd = fd;
 	sink->dev = sb.st_dev;
 	sink->ino = sb.st_ino;
@@ -238,6 +249,7 @@ sink_file_finish(struct audit_file_sink *sink, const char *reason, bool force)
 	}
 	if (st != STATUS_OK)
 		log_error("audit: %s closed without its digest", sink->path);
+	audit_file_watch_forget(&sink->watch);
 	close(sink->fd);
 	sink->fd = -1;
 	sink->is_dirty = false;
@@ -272,6 +284,22 @@ sink_file_check(struct audit_file_sink *sink)
 	return NULL;
 }
 
+/* Sign off the current file if someone else changed it.  Lock held. */
+static void
+sink_file_look(struct audit_file_sink *sink)
+{
+	const char *damage;
+
+	sink->needs_look = false;
+	if ((damage = sink_file_check(sink)) == NULL)
+		return;
+	log_error("audit: %s was %s outside sesame; signing it as it is "
+	    "and starting a new file", sink->path,
+	    strcmp(damage, "replaced") == 0 ? "removed or replaced" :
+	    "changed");
+	(void)sink_file_finish(sink, damage, true);
+}
+
 /*
  * Make sure there is a current file that is still ours and has room for
  * body_len more bytes: sign off a damaged or full one, open the next.
@@ -280,15 +308,9 @@ sink_file_check(struct audit_file_sink *sink)
 static enum status
 sink_prepare(struct audit_file_sink *sink, size_t body_len)
 {
-	const char *damage;
-
-	if (sink->fd >= 0 && (damage = sink_file_check(sink)) != NULL) {
-		log_error("audit: %s was %s outside sesame; signing it as it is "
-		    "and starting a new file", sink->path,
-		    strcmp(damage, "replaced") == 0 ? "removed or replaced" :
-		    "changed");
-		(void)sink_file_finish(sink, damage, true);
-	}
+	if (sink->fd >= 0 && (audit_file_watch_changed(&sink->watch) ||
+	    sink->needs_look))
+		sink_file_look(sink);
 	if (sink->fd >= 0 && sink->file_max_bytes > 0 && sink->size > 0 &&
 	    sink->next_sequence > sink->first_sequence &&
 	    (int64_t)sink->size + (int64_t)body_len + SINK_CHAIN_FIELDS_MAX >
@@ -373,6 +395,9 @@ sink_flusher(void *arg)
 		if (sink->is_stopping)
 			break;
 		now = clock_ms(CLOCK_MONOTONIC);
+		/* What inotify cannot tell from our own writes. */
+		if (sink->fd >= 0)
+			sink_file_look(sink);
 		if (sink->fd >= 0 && sink->rotate_seconds > 0 &&
 		    sink->first_event_mono_ms != 0 &&
 		    now - sink->first_event_mono_ms >=
@@ -598,6 +623,7 @@ audit_sink_file_open(const struct audit_config *cfg,
 	pthread_condattr_destroy(&attr);
 	sink->fd = -1;
 	sink->lock_fd = -1;
+	sink->watch.fd = sink->watch.dir_wd = sink->watch.file_wd = -1;
 	sink->key = cfg->signing_key;
 	sink->file_max_bytes = cfg->file_max_bytes;
 	sink->rotate_seconds = cfg->rotate_seconds;
@@ -646,6 +672,11 @@ audit_sink_file_open(const struct audit_config *cfg,
 	if (count > 0 && (st = sink_recover(sink, numbers, count, err)) !=
 	    STATUS_OK)
 		goto out;
+	audit_file_watch_open(&sink->watch, sink->dir);
+	if (sink->watch.fd < 0)
+		log_warn("audit: cannot watch %s with inotify (%s); the file "
+		    "is checked with a stat before every event instead",
+		    sink->dir, strerror(errno));
 	if ((st = sink_file_start(sink, err)) != STATUS_OK)
 		goto out;
 	if (pthread_create(&sink->flusher, NULL, sink_flusher, sink) != 0) {
@@ -677,6 +708,7 @@ audit_sink_file_close(struct audit_file_sink *sink)
 	}
 	if (sink->fd >= 0)
 		(void)sink_file_finish(sink, "shutdown", true);
+	audit_file_watch_close(&sink->watch);
 	if (sink->lock_fd >= 0)
 		close(sink->lock_fd);
 	secret_buf_free(sink->key);

@@ -638,6 +638,122 @@ test_removed_current_file_continues_in_a_new_file(void **state)
 	assert_string_equal(r.file, "audit-000001.log");
 }
 
+/* The last line of the file at path. */
+static char *
+last_line(const char *path)
+{
+	struct audit_file_text	 t;
+	struct error		 err;
+	char			*line;
+
+	assert_int_equal(audit_file_read(path, &t, &err), STATUS_OK);
+	assert_true(t.line_count > 0);
+	line = strndup(t.lines[t.line_count - 1].text,
+	    t.lines[t.line_count - 1].len);
+	audit_file_text_cleanup(&t);
+	assert_non_null(line);
+	return line;
+}
+
+static void
+assert_signed_for(const char *path, const char *reason)
+{
+	char	*line = last_line(path);
+	char	 want[64];
+
+	snprintf(want, sizeof(want), "\"reason\":\"%s\"", reason);
+	assert_non_null(strstr(line, "{\"sesameDigest\""));
+	assert_non_null(strstr(line, want));
+	free(line);
+}
+
+static void
+test_renamed_current_file_continues_in_a_new_file(void **state)
+{
+	struct fixture		*f = *state;
+	struct audit_log	*log = log_open(f, 0, 0, 1000);
+	char			 path[256], moved[300];
+	char			*line;
+
+	assert_int_equal(log_event(log, 0), STATUS_OK);
+	file_path(f, 1, path, sizeof(path));
+	snprintf(moved, sizeof(moved), "%s/elsewhere", f->dir);
+	assert_int_equal(rename(path, moved), 0);
+	/* Noticed before this event is written, not after. */
+	assert_int_equal(log_event(log, 1), STATUS_OK);
+	file_path(f, 2, path, sizeof(path));
+	line = last_line(path);
+	assert_non_null(strstr(line, "request-1"));
+	free(line);
+	audit_close(log);
+	assert_signed_for(moved, "replaced");
+}
+
+static void
+test_appended_current_file_is_signed_as_modified(void **state)
+{
+	struct fixture		*f = *state;
+	struct audit_log	*log = log_open(f, 0, 0, 1000);
+	char			 path[256];
+	FILE			*fp;
+
+	assert_int_equal(log_event(log, 0), STATUS_OK);
+	file_path(f, 1, path, sizeof(path));
+	assert_non_null(fp = fopen(path, "a"));
+	fputs("{\"forged\":true}\n", fp);
+	fclose(fp);
+	assert_int_equal(log_event(log, 1), STATUS_OK);
+	assert_signed_for(path, "modified");
+	assert_int_equal(file_count(f), 2);
+	audit_close(log);
+}
+
+/* truncate(2) by path says nothing inotify can tell from our own writes:
+ * the flusher's tick finds it. */
+static void
+test_truncated_current_file_is_signed_within_a_tick(void **state)
+{
+	struct fixture		*f = *state;
+	struct audit_log	*log = log_open(f, 0, 0, 50);
+	struct stat		 sb;
+	char			 path[256];
+
+	assert_int_equal(log_event(log, 0), STATUS_OK);
+	assert_int_equal(log_event(log, 1), STATUS_OK);
+	file_path(f, 1, path, sizeof(path));
+	assert_int_equal(stat(path, &sb), 0);
+	assert_int_equal(truncate(path, sb.st_size / 2), 0);
+	for (int i = 0; i < 100 && file_count(f) < 2; i++)
+		usleep(10 * 1000);
+	assert_signed_for(path, "modified");
+	assert_int_equal(log_event(log, 2), STATUS_OK);
+	audit_close(log);
+	assert_int_equal(file_count(f), 2);
+}
+
+/* Readers (a follower, verify) and a chmod leave the file as it is. */
+static void
+test_reading_the_current_file_starts_no_new_one(void **state)
+{
+	struct fixture		*f = *state;
+	struct audit_log	*log = log_open(f, 0, 0, 1000);
+	char			 path[256], buf[64];
+	FILE			*fp;
+
+	assert_int_equal(log_event(log, 0), STATUS_OK);
+	file_path(f, 1, path, sizeof(path));
+	assert_non_null(fp = fopen(path, "r"));
+	assert_true(fread(buf, 1, sizeof(buf), fp) > 0);
+	fclose(fp);
+	assert_int_equal(chmod(path, 0400), 0);
+	assert_int_equal(log_event(log, 1), STATUS_OK);
+	assert_int_equal(chmod(path, 0600), 0);
+	assert_int_equal(log_event(log, 2), STATUS_OK);
+	assert_int_equal(file_count(f), 1);
+	audit_close(log);
+	assert_int_equal(verify(f).finding, AUDIT_FINDING_NONE);
+}
+
 /* ---- what verify finds ---- */
 
 static void
@@ -1111,6 +1227,10 @@ main(void)
 		T(test_file_rotates_by_age),
 		T(test_unwritable_folder_fails_closed_and_recovers),
 		T(test_removed_current_file_continues_in_a_new_file),
+		T(test_renamed_current_file_continues_in_a_new_file),
+		T(test_appended_current_file_is_signed_as_modified),
+		T(test_truncated_current_file_is_signed_within_a_tick),
+		T(test_reading_the_current_file_starts_no_new_one),
 		T(test_edited_event_is_reported_at_its_line),
 		T(test_edited_last_event_of_a_file_is_caught_by_its_digest),
 		T(test_rewritten_chain_fails_the_signature),
