@@ -277,7 +277,9 @@ auth_authorize(const struct principal *principal, const char *action,
 	req.is_resource_policy_required = ctx->is_key_policy;
 	req.is_via_service = ctx->via_service != NULL;
 	/* The context only for policies that read it (most read nothing:
-	 * an administrator's, a secret without a resource policy). */
+	 * an administrator's, a secret without a resource policy), and of it
+	 * only the keys they reference. */
+	policy_context_limit_to(pc, &req);
 	if (request_reads_context(&req) && (st = context_build(pc, &pp, ctx,
 	    is_secret, resource != NULL &&
 	    strncmp(resource, "arn:aws:iam::", 13) == 0,

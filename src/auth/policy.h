@@ -89,6 +89,16 @@ enum status	 policy_context_add(struct policy_context *ctx, const char *key,
 /* Replace key's values (count 0 removes the key). */
 enum status	 policy_context_set(struct policy_context *ctx, const char *key,
 		    const char *const *values, size_t count);
+/* From now on keep only the keys req's policies reference (their
+ * conditions and policy variables): add and set check values as before
+ * but drop other keys, which no condition of req can read.  req must
+ * outlive the context's building. */
+struct policy_request;
+void		 policy_context_limit_to(struct policy_context *ctx,
+		    const struct policy_request *req);
+/* Whether add or set would keep key (always, unless limited). */
+bool		 policy_context_wants(const struct policy_context *ctx,
+		    const char *key);
 /* Values of key (borrowed, valid until the context changes); 0 if absent. */
 size_t		 policy_context_get(const struct policy_context *ctx,
 		    const char *key, const char *const **values);

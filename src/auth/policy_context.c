@@ -217,6 +217,8 @@ struct policy_context {
 	struct policy_context_entry	*entries;
 	size_t				 count;
 	size_t				 capacity;
+	/* Non-NULL: keep only the keys these policies reference. */
+	const struct policy_request	*limit;
 };
 
 struct policy_context *
@@ -280,6 +282,61 @@ context_key_lower(const char *key, char *buf, size_t *len)
 	return true;
 }
 
+void
+policy_context_limit_to(struct policy_context *ctx,
+    const struct policy_request *req)
+{
+	if (ctx != NULL)
+		ctx->limit = req;
+}
+
+static bool
+policy_references(const struct policy *p, uint64_t hash,
+    const char *key_lower, size_t key_len)
+{
+	if (p == NULL)
+		return false;
+	for (size_t i = 0; i < p->key_count; i++)
+		if (p->keys[i].hash == hash && p->keys[i].key_len == key_len &&
+		    memcmp(p->keys[i].key, key_lower, key_len) == 0)
+			return true;
+	return false;
+}
+
+static bool
+context_wants(const struct policy_context *ctx, uint64_t hash,
+    const char *key_lower, size_t key_len)
+{
+	const struct policy_request *req = ctx->limit;
+
+	if (req == NULL)
+		return true;
+	for (size_t i = 0; i < req->identity_policy_count; i++)
+		if (policy_references(req->identity_policies[i], hash,
+		    key_lower, key_len))
+			return true;
+	for (size_t i = 0; i < req->session_policy_count; i++)
+		if (policy_references(req->session_policies[i], hash,
+		    key_lower, key_len))
+			return true;
+	return policy_references(req->permissions_boundary, hash, key_lower,
+	    key_len) || policy_references(req->resource_policy, hash,
+	    key_lower, key_len);
+}
+
+bool
+policy_context_wants(const struct policy_context *ctx, const char *key)
+{
+	char	 lower[CONTEXT_KEY_MAX];
+	size_t	 len;
+
+	if (ctx == NULL || !context_key_lower(key, lower, &len))
+		return false;
+	return context_wants(ctx, policy_key_hash(lower, len), lower, len);
+}
+
+/* key's entry, made if need be; *out NULL when the context does not keep
+ * key (policy_context_limit_to). */
 static enum status
 context_entry_get(struct policy_context *ctx, const char *key,
     struct policy_context_entry **out)
@@ -289,9 +346,12 @@ context_entry_get(struct policy_context *ctx, const char *key,
 	size_t			 len;
 	uint64_t		 hash;
 
+	*out = NULL;
 	if (!context_key_lower(key, lower, &len))
 		return STATUS_INVALID_PARAMETER;
 	hash = policy_key_hash(lower, len);
+	if (!context_wants(ctx, hash, lower, len))
+		return STATUS_OK;
 	if ((e = context_lookup(ctx, hash, lower, len)) != NULL) {
 		*out = e;
 		return STATUS_OK;
@@ -363,7 +423,7 @@ policy_context_add(struct policy_context *ctx, const char *key,
 	if (ctx == NULL || value == NULL ||
 	    strlen(value) > POLICY_CONTEXT_VALUE_MAX)
 		return STATUS_INVALID_PARAMETER;
-	if ((st = context_entry_get(ctx, key, &e)) != STATUS_OK)
+	if ((st = context_entry_get(ctx, key, &e)) != STATUS_OK || e == NULL)
 		return st;
 	return context_entry_append(ctx, e, value);
 }
@@ -382,7 +442,7 @@ policy_context_set(struct policy_context *ctx, const char *key,
 		if (values[i] == NULL ||
 		    strlen(values[i]) > POLICY_CONTEXT_VALUE_MAX)
 			return STATUS_INVALID_PARAMETER;
-	if ((st = context_entry_get(ctx, key, &e)) != STATUS_OK)
+	if ((st = context_entry_get(ctx, key, &e)) != STATUS_OK || e == NULL)
 		return st;
 	e->count = 0;
 	if (e->values != NULL)
@@ -534,15 +594,20 @@ policy_context_add_request(struct policy_context *ctx, time_t now,
 
 	if (ctx == NULL || gmtime_r(&now, &tm) == NULL)
 		return STATUS_INVALID_PARAMETER;
-	strftime(iso, sizeof(iso), "%Y-%m-%dT%H:%M:%SZ", &tm);
-	snprintf(epoch, sizeof(epoch), "%lld", (long long)now);
-	v = iso;
-	if ((st = policy_context_set(ctx, "aws:CurrentTime", &v, 1)) !=
-	    STATUS_OK)
-		return st;
-	v = epoch;
-	if ((st = policy_context_set(ctx, "aws:EpochTime", &v, 1)) != STATUS_OK)
-		return st;
+	if (policy_context_wants(ctx, "aws:CurrentTime")) {
+		strftime(iso, sizeof(iso), "%Y-%m-%dT%H:%M:%SZ", &tm);
+		v = iso;
+		if ((st = policy_context_set(ctx, "aws:CurrentTime", &v, 1)) !=
+		    STATUS_OK)
+			return st;
+	}
+	if (policy_context_wants(ctx, "aws:EpochTime")) {
+		snprintf(epoch, sizeof(epoch), "%lld", (long long)now);
+		v = epoch;
+		if ((st = policy_context_set(ctx, "aws:EpochTime", &v, 1)) !=
+		    STATUS_OK)
+			return st;
+	}
 	v = is_secure_transport ? "true" : "false";
 	if ((st = policy_context_set(ctx, "aws:SecureTransport", &v, 1)) !=
 	    STATUS_OK)

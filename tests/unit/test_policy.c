@@ -265,7 +265,7 @@ request_cleanup(struct test_request *tr)
 
 static bool
 request_from_case(struct table *t, const char *name, json_t *c,
-    struct test_request *tr)
+    struct test_request *tr, bool limited)
 {
 	json_t		*v, *item;
 	const char	*pname;
@@ -318,6 +318,8 @@ request_from_case(struct table *t, const char *name, json_t *c,
 		return false;
 
 	assert_non_null(tr->ctx = policy_context_new());
+	if (limited)
+		policy_context_limit_to(tr->ctx, &tr->req);
 	if (!json_is_true(json_object_get(c, "bare_context")))
 		assert_int_equal(policy_context_add_principal(tr->ctx,
 		    &tr->principal.p), STATUS_OK);
@@ -370,9 +372,10 @@ run_request_case(struct table *t, json_t *c)
 	    "name"));
 	const char		*expect, *by, *message;
 	char			 msg[ERROR_MESSAGE_MAX];
+	uint64_t		 hash;
 
 	cases_run++;
-	if (!request_from_case(t, name, c, &tr))
+	if (!request_from_case(t, name, c, &tr, false))
 		goto out;
 	if (policy_evaluate(&tr.req, &d) != STATUS_OK) {
 		case_failed(t, name, "policy_evaluate failed");
@@ -397,6 +400,27 @@ run_request_case(struct table *t, json_t *c)
 		case_failed(t, name, "second evaluation differs");
 	if (policy_request_hash(&tr.req) != policy_request_hash(&tr.req))
 		case_failed(t, name, "request hash unstable");
+	/* A context limited to the keys the policies reference decides the
+	 * same, with the same message and the same request hash. */
+	hash = policy_request_hash(&tr.req);
+	request_cleanup(&tr);
+	if (!request_from_case(t, name, c, &tr, true))
+		goto out;
+	if (policy_request_hash(&tr.req) != hash)
+		case_failed(t, name, "limited context's request hash differs");
+	if (policy_evaluate(&tr.req, &again) != STATUS_OK ||
+	    again.effect != d.effect || again.source != d.source)
+		case_failed(t, name, "limited context decides %s by %s",
+		    effect_name(again.effect), source_name(again.source));
+	else {
+		char limited_msg[ERROR_MESSAGE_MAX];
+
+		policy_decision_message(&tr.req, &again, limited_msg,
+		    sizeof(limited_msg));
+		if (strcmp(msg, limited_msg) != 0)
+			case_failed(t, name, "limited context's message: %s",
+			    limited_msg);
+	}
 out:
 	request_cleanup(&tr);
 }
