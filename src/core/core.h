@@ -1019,4 +1019,8 @@ bool		 core_lambda_arn_parse(const char *arn, struct arn_parts *parts,
 
 /* ======== end of rotation ======== */
 
+/* Wipe and drop the data keys kept by opening secret versions
+ * (data_key_cache.c); when the keyring they came from goes. */
+void		 data_key_cache_clear(void);
+
 #endif

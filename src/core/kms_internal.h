@@ -60,6 +60,21 @@ enum status	 kms_key_facts_get(struct core_request *req,
 		    const struct kms_key_facts **out, struct error *err);
 void		 kms_key_facts_release(const struct kms_key_facts *facts);
 
+/*
+ * Data keys already opened (data_key_cache.c), by the KMS key's ARN, the
+ * wrapped bytes and the encryption context, all of which must match.
+ * get: a copy, or STATUS_NOT_FOUND.  put: after a successful opening.
+ * Callers check the key's state and authorise before either.
+ */
+enum status	 data_key_cache_get(const char *key_arn,
+		    const unsigned char *wrapped, size_t wrapped_len,
+		    const struct kms_context_pair *pairs, size_t pair_count,
+		    struct secret_buf **out);
+void		 data_key_cache_put(const char *key_arn,
+		    const unsigned char *wrapped, size_t wrapped_len,
+		    const struct kms_context_pair *pairs, size_t pair_count,
+		    const struct secret_buf *data_key);
+
 /* kms_key_authorize with the key's policy in force already at hand. */
 enum status	 kms_key_authorize_policy(struct core_request *req,
 		    const char *action, const struct kms_key_record *rec,

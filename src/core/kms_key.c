@@ -666,6 +666,9 @@ data_key_open(struct core_request *req, struct store_txn *txn,
 		    strcmp(h.key_id, rec->key_id) != 0)
 			return STATUS_DECRYPTION_FAILURE;
 		secret_context(aad, pairs);
+		if (data_key_cache_get(rec->arn, sealed->wrapped_key,
+		    sealed->wrapped_key_len, pairs, 2, out) == STATUS_OK)
+			return STATUS_OK;
 		if (facts != NULL && facts->material_version == h.key_version &&
 		    h.key_version > 0) {
 			char label[2200];
@@ -693,6 +696,9 @@ data_key_open(struct core_request *req, struct store_txn *txn,
 			*out = NULL;
 			st = STATUS_DECRYPTION_FAILURE;
 		}
+		if (st == STATUS_OK)
+			data_key_cache_put(rec->arn, sealed->wrapped_key,
+			    sealed->wrapped_key_len, pairs, 2, *out);
 		return st;
 	}
 	/* The first format names no version: try them, newest first. */

@@ -370,5 +370,6 @@ data_dir_close(struct core_env *env)
 		store_close(env->store);
 	if (env->keyring != NULL)
 		keyring_free(env->keyring);
+	data_key_cache_clear();
 	memset(env, 0, sizeof(*env));
 }

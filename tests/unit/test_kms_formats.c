@@ -17,6 +17,9 @@
 
 #include <cmocka.h>
 
+#include "core/core.h"
+#include "core/core_internal.h"
+#include "core/kms_internal.h"
 #include "crypto/crypto.h"
 
 #define KEY_ID		"0b3c1f5e-7a2d-4c8e-9f10-2b3c4d5e6f70"
@@ -556,6 +559,78 @@ test_legacy_envelope_data_key_can_be_rewrapped(void **state)
 	secret_buf_free(kms_key);
 }
 
+/* ---- data keys kept once opened (core/data_key_cache.c) ---- */
+
+static struct secret_buf *
+key_of(unsigned char fill)
+{
+	struct secret_buf *k = secret_buf_new(CRYPTO_KEY_LEN);
+
+	assert_non_null(k);
+	memset(k->data, fill, CRYPTO_KEY_LEN);
+	k->len = CRYPTO_KEY_LEN;
+	return k;
+}
+
+static void
+test_data_key_cache_answers_only_the_same_inputs(void **state)
+{
+	static const char arn[] = "arn:aws:kms:us-east-1:111122223333:key/"
+	    "11111111-2222-3333-4444-555555555555";
+	struct kms_context_pair	 pairs[2] = {
+		{ "SecretARN", "arn:aws:secretsmanager:us-east-1:111122223333:"
+		    "secret:a-AbCdEf" },
+		{ "SecretVersionId", "v1" },
+	};
+	struct kms_context_pair	 other[2] = { pairs[0], { "SecretVersionId",
+	    "v2" } };
+	struct kms_context_pair	 moved[2] = { { "SecretARNS", "ecretVersionId" },
+	    { "", "v1" } };
+	unsigned char		 wrapped[60], altered[60], huge[200];
+	struct secret_buf	*dk = key_of(0x5a), *got = NULL;
+
+	(void)state;
+	memset(wrapped, 0x11, sizeof(wrapped));
+	memcpy(altered, wrapped, sizeof(altered));
+	altered[59] ^= 1;
+	memset(huge, 0x22, sizeof(huge));
+	data_key_cache_clear();
+	assert_int_equal(data_key_cache_get(arn, wrapped, sizeof(wrapped),
+	    pairs, 2, &got), STATUS_NOT_FOUND);
+	data_key_cache_put(arn, wrapped, sizeof(wrapped), pairs, 2, dk);
+	assert_int_equal(data_key_cache_get(arn, wrapped, sizeof(wrapped),
+	    pairs, 2, &got), STATUS_OK);
+	assert_int_equal(got->len, CRYPTO_KEY_LEN);
+	assert_memory_equal(got->data, dk->data, CRYPTO_KEY_LEN);
+	assert_ptr_not_equal(got, dk);	/* a copy */
+	secret_buf_free(got);
+	got = NULL;
+	/* Any input that differs is a miss: the key, the bytes, the context
+	 * (also when only the split between its parts moves). */
+	assert_int_equal(data_key_cache_get("arn:aws:kms:us-east-1:"
+	    "111122223333:key/other", wrapped, sizeof(wrapped), pairs, 2, &got),
+	    STATUS_NOT_FOUND);
+	assert_int_equal(data_key_cache_get(arn, altered, sizeof(altered),
+	    pairs, 2, &got), STATUS_NOT_FOUND);
+	assert_int_equal(data_key_cache_get(arn, wrapped, sizeof(wrapped) - 1,
+	    pairs, 2, &got), STATUS_NOT_FOUND);
+	assert_int_equal(data_key_cache_get(arn, wrapped, sizeof(wrapped),
+	    other, 2, &got), STATUS_NOT_FOUND);
+	assert_int_equal(data_key_cache_get(arn, wrapped, sizeof(wrapped),
+	    moved, 2, &got), STATUS_NOT_FOUND);
+	assert_int_equal(data_key_cache_get(arn, wrapped, sizeof(wrapped),
+	    pairs, 1, &got), STATUS_NOT_FOUND);
+	assert_null(got);
+	/* Wrapped keys longer than any Sesame makes are not kept. */
+	data_key_cache_put(arn, huge, sizeof(huge), pairs, 2, dk);
+	assert_int_equal(data_key_cache_get(arn, huge, sizeof(huge), pairs, 2,
+	    &got), STATUS_NOT_FOUND);
+	data_key_cache_clear();
+	assert_int_equal(data_key_cache_get(arn, wrapped, sizeof(wrapped),
+	    pairs, 2, &got), STATUS_NOT_FOUND);
+	secret_buf_free(dk);
+}
+
 int
 main(void)
 {
@@ -579,6 +654,7 @@ main(void)
 		cmocka_unit_test(test_load_hook_supplies_missing_generation),
 		cmocka_unit_test(test_value_half_is_bound_to_identity),
 		cmocka_unit_test(test_legacy_envelope_data_key_can_be_rewrapped),
+		cmocka_unit_test(test_data_key_cache_answers_only_the_same_inputs),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
