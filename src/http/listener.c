@@ -1,5 +1,6 @@
 /*
- * listener.c: libmicrohttpd in epoll thread-pool mode.
+ * listener.c: libmicrohttpd in epoll thread-pool mode, fed connections by
+ * acceptor.c (one thread accepts, the workers take turns).
  *
  * Body handling avoids libmicrohttpd's keep-alive trap: a response queued on
  * the first callback, before the body is read, makes the library close the
@@ -44,6 +45,7 @@
 
 #include "common/log.h"
 #include "http/http.h"
+#include "http/http_internal.h"
 
 struct request_state;
 struct http_server;
@@ -52,6 +54,7 @@ static void	 pool_grow(struct http_server *srv);
 
 struct http_server {
 	struct MHD_Daemon	*daemon;
+	struct http_acceptor	*acceptor;
 	http_handler_fn		 handler;
 	http_may_block_fn	 may_block;	/* NULL: nothing is offloaded */
 	void			*arg;
@@ -581,28 +584,13 @@ http_server_start(const struct http_server_config *cfg,
     struct error *err)
 {
 	struct http_server	*srv = NULL;
-	struct sockaddr_storage	 ss;
-	struct sockaddr_in	*sin = (struct sockaddr_in *)&ss;
-	struct sockaddr_in6	*sin6 = (struct sockaddr_in6 *)&ss;
+	/* The workers never see the listening socket: acceptor.c hands
+	 * them the connections in turn. */
 	unsigned int		 flags = MHD_USE_EPOLL_INTERNAL_THREAD |
 				    MHD_USE_ERROR_LOG | MHD_USE_TURBO |
-				    MHD_ALLOW_SUSPEND_RESUME;
-	const union MHD_DaemonInfo *di;
+				    MHD_ALLOW_SUSPEND_RESUME |
+				    MHD_USE_NO_LISTEN_SOCKET | MHD_USE_ITC;
 	enum status		 st = STATUS_INTERNAL;
-
-	memset(&ss, 0, sizeof(ss));
-	if (inet_pton(AF_INET, cfg->host, &sin->sin_addr) == 1) {
-		sin->sin_family = AF_INET;
-		sin->sin_port = htons(cfg->port);
-	} else if (inet_pton(AF_INET6, cfg->host, &sin6->sin6_addr) == 1) {
-		sin6->sin6_family = AF_INET6;
-		sin6->sin6_port = htons(cfg->port);
-		flags |= MHD_USE_IPv6;
-	} else {
-		st = error_set(err, STATUS_INVALID_PARAMETER,
-		    "listen address %s is not a numeric IP address", cfg->host);
-		goto out;
-	}
 
 	if ((srv = calloc(1, sizeof(*srv))) == NULL) {
 		st = error_set(err, STATUS_NO_MEMORY, "out of memory");
@@ -633,13 +621,15 @@ http_server_start(const struct http_server_config *cfg,
 		srv->is_tls = true;
 		flags |= MHD_USE_TLS;
 	}
+	if ((st = http_acceptor_open(cfg->host, cfg->port, &srv->acceptor,
+	    err)) != STATUS_OK)
+		goto out;
 	if (srv->may_block != NULL && cfg->blocking_threads > 0 &&
 	    (st = pool_start(srv, cfg->blocking_threads, err)) != STATUS_OK)
 		goto out;
 
-	srv->daemon = MHD_start_daemon(flags, cfg->port, NULL, NULL,
+	srv->daemon = MHD_start_daemon(flags, 0, NULL, NULL,
 	    access_handler, srv,
-	    MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
 	    MHD_OPTION_THREAD_POOL_SIZE, (unsigned int)(cfg->threads ? cfg->threads : 2),
 	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)cfg->max_header_bytes,
 	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)cfg->idle_timeout_seconds,
@@ -652,18 +642,23 @@ http_server_start(const struct http_server_config *cfg,
 	    MHD_OPTION_END);
 	if (srv->daemon == NULL) {
 		st = error_set(err, STATUS_IO,
-		    "cannot listen on %s port %u (address in use, or bad TLS files?)",
+		    "cannot start serving on %s port %u (bad TLS files?)",
 		    cfg->host, cfg->port);
 		goto out;
 	}
-	di = MHD_get_daemon_info(srv->daemon, MHD_DAEMON_INFO_BIND_PORT);
-	srv->port = di != NULL ? di->port : cfg->port;
+	if ((st = http_acceptor_start(srv->acceptor, srv->daemon, err)) !=
+	    STATUS_OK)
+		goto out;
+	srv->port = http_acceptor_port(srv->acceptor);
 	*out = srv;
 	srv = NULL;
 	st = STATUS_OK;
 out:
 	if (srv != NULL) {
+		http_acceptor_close(srv->acceptor);
 		pool_stop(srv);
+		if (srv->daemon != NULL)
+			MHD_stop_daemon(srv->daemon);
 		free(srv->tls_cert);
 		free(srv->tls_key);
 		free(srv);
@@ -712,8 +707,10 @@ http_server_stop(struct http_server *srv)
 {
 	if (srv == NULL)
 		return;
-	/* Every queued request runs and resumes its connection first: no
-	 * worker may touch a connection libmicrohttpd has closed. */
+	/* No new connection; every queued request runs and resumes its
+	 * connection first: no worker may touch a connection libmicrohttpd
+	 * has closed. */
+	http_acceptor_close(srv->acceptor);
 	pool_stop(srv);
 	MHD_stop_daemon(srv->daemon);
 	if (srv->tls_key != NULL) {
