@@ -23,7 +23,7 @@ FUZZ_LIB_CFLAGS := -Wno-format-nonliteral
 FUZZ_LIB_SRC := src/common/status.c src/common/log.c src/common/sigv4.c \
 		src/auth/sigv4_verify.c src/crypto/secret_buf.c \
 		src/crypto/encoding.c src/core/arn.c src/protocol/json_protocol.c \
-		src/http/listener.c src/http/acceptor.c src/api/validate.c \
+		src/http/listener.c src/http/listen_sockets.c src/api/validate.c \
 		src/api/errors.c \
 		src/api/secretsmanager_fields.c src/daemon/config.c \
 		src/auth/policy_parse.c src/auth/policy_eval.c \

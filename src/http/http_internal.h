@@ -4,27 +4,18 @@
 #ifndef SESAME_HTTP_INTERNAL_H
 #define SESAME_HTTP_INTERNAL_H
 
-#include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "common/status.h"
 
-struct MHD_Daemon;
+/* ---- listening sockets, one per worker (listen_sockets.c) ---- */
 
-/* ---- the listening socket and its accepting thread (acceptor.c) ---- */
-
-struct http_acceptor;
-
-/* Bind host (a numeric IPv4 or IPv6 address) and port (0: any) and
- * listen.  Nothing is accepted before http_acceptor_start. */
-enum status	 http_acceptor_open(const char *host, uint16_t port,
-		    struct http_acceptor **out, struct error *err);
-uint16_t	 http_acceptor_port(const struct http_acceptor *a);
-/* Accept on a thread of its own, each connection handed to daemon (which
- * runs without a listening socket of its own). */
-enum status	 http_acceptor_start(struct http_acceptor *a,
-		    struct MHD_Daemon *daemon, struct error *err);
-/* Stop accepting and close the socket; NULL is fine. */
-void		 http_acceptor_close(struct http_acceptor *a);
+/* count sockets listening on host (a numeric IPv4 or IPv6 address) and
+ * port (0: any free one, the same for all), SO_REUSEPORT; fds receives
+ * them and bound_port the port.  On failure none is left open. */
+enum status	 http_listen_sockets_open(const char *host, uint16_t port,
+		    size_t count, int *fds, uint16_t *bound_port,
+		    struct error *err);
 
 #endif

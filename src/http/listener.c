@@ -1,6 +1,7 @@
 /*
- * listener.c: libmicrohttpd in epoll thread-pool mode, fed connections by
- * acceptor.c (one thread accepts, the workers take turns).
+ * listener.c: libmicrohttpd in epoll mode, one daemon (one thread) per
+ * worker, each with its own listening socket on the same port
+ * (listen_sockets.c: the kernel spreads the connections over them).
  *
  * Body handling avoids libmicrohttpd's keep-alive trap: a response queued on
  * the first callback, before the body is read, makes the library close the
@@ -53,8 +54,8 @@ struct http_server;
 static void	 pool_grow(struct http_server *srv);
 
 struct http_server {
-	struct MHD_Daemon	*daemon;
-	struct http_acceptor	*acceptor;
+	struct MHD_Daemon	**daemons;	/* one per worker thread */
+	size_t			 daemon_count;
 	http_handler_fn		 handler;
 	http_may_block_fn	 may_block;	/* NULL: nothing is offloaded */
 	void			*arg;
@@ -584,12 +585,12 @@ http_server_start(const struct http_server_config *cfg,
     struct error *err)
 {
 	struct http_server	*srv = NULL;
-	/* The workers never see the listening socket: acceptor.c hands
-	 * them the connections in turn. */
 	unsigned int		 flags = MHD_USE_EPOLL_INTERNAL_THREAD |
 				    MHD_USE_ERROR_LOG | MHD_USE_TURBO |
-				    MHD_ALLOW_SUSPEND_RESUME |
-				    MHD_USE_NO_LISTEN_SOCKET | MHD_USE_ITC;
+				    MHD_ALLOW_SUSPEND_RESUME;
+	size_t			 workers = cfg->threads > 0 ? cfg->threads : 2;
+	int			*fds = NULL;
+	size_t			 opened = 0;
 	enum status		 st = STATUS_INTERNAL;
 
 	if ((srv = calloc(1, sizeof(*srv))) == NULL) {
@@ -621,48 +622,61 @@ http_server_start(const struct http_server_config *cfg,
 		srv->is_tls = true;
 		flags |= MHD_USE_TLS;
 	}
-	if ((st = http_acceptor_open(cfg->host, cfg->port, &srv->acceptor,
-	    err)) != STATUS_OK)
+	if ((fds = calloc(workers, sizeof(*fds))) == NULL ||
+	    (srv->daemons = calloc(workers, sizeof(*srv->daemons))) == NULL) {
+		st = error_set(err, STATUS_NO_MEMORY, "out of memory");
 		goto out;
+	}
+	if ((st = http_listen_sockets_open(cfg->host, cfg->port, workers, fds,
+	    &srv->port, err)) != STATUS_OK)
+		goto out;
+	opened = workers;
 	if (srv->may_block != NULL && cfg->blocking_threads > 0 &&
 	    (st = pool_start(srv, cfg->blocking_threads, err)) != STATUS_OK)
 		goto out;
 
-	srv->daemon = MHD_start_daemon(flags, 0, NULL, NULL,
-	    access_handler, srv,
-	    MHD_OPTION_THREAD_POOL_SIZE, (unsigned int)(cfg->threads ? cfg->threads : 2),
-	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)cfg->max_header_bytes,
-	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)cfg->idle_timeout_seconds,
-	    MHD_OPTION_CONNECTION_LIMIT, (unsigned int)4096,
-	    MHD_OPTION_NOTIFY_COMPLETED, request_completed, NULL,
-	    MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
-	    MHD_OPTION_STRICT_FOR_CLIENT, (int)1,
-	    srv->is_tls ? MHD_OPTION_HTTPS_MEM_KEY : MHD_OPTION_END, srv->tls_key,
-	    MHD_OPTION_HTTPS_MEM_CERT, srv->tls_cert,
-	    MHD_OPTION_END);
-	if (srv->daemon == NULL) {
-		st = error_set(err, STATUS_IO,
-		    "cannot start serving on %s port %u (bad TLS files?)",
-		    cfg->host, cfg->port);
-		goto out;
+	for (size_t i = 0; i < workers; i++) {
+		/* Each daemon owns its socket from here on, and closes it. */
+		srv->daemons[i] = MHD_start_daemon(flags, 0, NULL, NULL,
+		    access_handler, srv,
+		    MHD_OPTION_LISTEN_SOCKET, fds[i],
+		    MHD_OPTION_CONNECTION_MEMORY_LIMIT,
+		    (size_t)cfg->max_header_bytes,
+		    MHD_OPTION_CONNECTION_TIMEOUT,
+		    (unsigned int)cfg->idle_timeout_seconds,
+		    MHD_OPTION_CONNECTION_LIMIT,
+		    (unsigned int)(4096 / workers > 64 ? 4096 / workers : 64),
+		    MHD_OPTION_NOTIFY_COMPLETED, request_completed, NULL,
+		    MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
+		    MHD_OPTION_STRICT_FOR_CLIENT, (int)1,
+		    srv->is_tls ? MHD_OPTION_HTTPS_MEM_KEY : MHD_OPTION_END,
+		    srv->tls_key,
+		    MHD_OPTION_HTTPS_MEM_CERT, srv->tls_cert,
+		    MHD_OPTION_END);
+		if (srv->daemons[i] == NULL) {
+			st = error_set(err, STATUS_IO,
+			    "cannot start serving on %s port %u (bad TLS "
+			    "files?)", cfg->host, cfg->port);
+			goto out;
+		}
+		srv->daemon_count++;
 	}
-	if ((st = http_acceptor_start(srv->acceptor, srv->daemon, err)) !=
-	    STATUS_OK)
-		goto out;
-	srv->port = http_acceptor_port(srv->acceptor);
 	*out = srv;
 	srv = NULL;
 	st = STATUS_OK;
 out:
 	if (srv != NULL) {
-		http_acceptor_close(srv->acceptor);
 		pool_stop(srv);
-		if (srv->daemon != NULL)
-			MHD_stop_daemon(srv->daemon);
+		for (size_t i = 0; i < srv->daemon_count; i++)
+			MHD_stop_daemon(srv->daemons[i]);
+		for (size_t i = srv->daemon_count; i < opened; i++)
+			close(fds[i]);
+		free(srv->daemons);
 		free(srv->tls_cert);
 		free(srv->tls_key);
 		free(srv);
 	}
+	free(fds);
 	return st;
 }
 
@@ -707,12 +721,12 @@ http_server_stop(struct http_server *srv)
 {
 	if (srv == NULL)
 		return;
-	/* No new connection; every queued request runs and resumes its
-	 * connection first: no worker may touch a connection libmicrohttpd
-	 * has closed. */
-	http_acceptor_close(srv->acceptor);
+	/* Every queued request runs and resumes its connection first: no
+	 * worker may touch a connection libmicrohttpd has closed. */
 	pool_stop(srv);
-	MHD_stop_daemon(srv->daemon);
+	for (size_t i = 0; i < srv->daemon_count; i++)
+		MHD_stop_daemon(srv->daemons[i]);
+	free(srv->daemons);
 	if (srv->tls_key != NULL) {
 		explicit_bzero(srv->tls_key, strlen(srv->tls_key));
 		free(srv->tls_key);

@@ -550,3 +550,22 @@ def test_health_answers_without_authentication(fresh_server):
     status, headers, body = fresh_server.http_get("/health")
     assert status == 200
     assert json.loads(body) == {"status": "ok"}
+
+
+def test_second_server_on_the_same_port_is_refused(init_data_dir, make_server):
+    """Each worker listens on the port with SO_REUSEPORT; a second server
+    started on it by mistake must still fail, not share the connections."""
+    first = make_server(init_data_dir(account_id="123412341234"))
+    other = init_data_dir(account_id="432143214321")
+    out = subprocess.run([str(SESAME_BIN), "server", "--data-dir",
+                          str(other.path), "--listen",
+                          f"127.0.0.1:{first.port}"],
+                         capture_output=True, text=True, timeout=30)
+    assert out.returncode != 0
+    assert "Address already in use" in out.stderr + out.stdout
+    # Every new connection still reaches the first server.
+    arn = first.client().create_secret(Name="port/only-mine",
+                                       SecretString="v")["ARN"]
+    assert ":123412341234:" in arn
+    for _ in range(16):
+        assert first.client().describe_secret(SecretId=arn)["ARN"] == arn
