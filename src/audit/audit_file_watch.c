@@ -45,6 +45,7 @@ void
 audit_file_watch_open(struct audit_file_watch *w, const char *dir)
 {
 	w->fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
+	w->dir = dir;
 	w->dir_wd = -1;
 	w->file_wd = -1;
 	if (w->fd >= 0 && (w->dir_wd = inotify_add_watch(w->fd, dir,
@@ -59,6 +60,10 @@ audit_file_watch_file(struct audit_file_watch *w, const char *path)
 {
 	audit_file_watch_forget(w);
 	if (w->fd < 0)
+		return false;
+	/* The folder again: after it was replaced, the path names another
+	 * one (the same one just gets its watch back). */
+	if ((w->dir_wd = inotify_add_watch(w->fd, w->dir, WATCH_DIR_MASK)) < 0)
 		return false;
 	w->file_wd = inotify_add_watch(w->fd, path, WATCH_FILE_MASK);
 	return w->file_wd >= 0;

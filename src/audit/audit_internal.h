@@ -135,9 +135,10 @@ char		*audit_event_record(const struct audit_event *ev,
 /* ---- changes by others to the file being written (audit_file_watch.c) ---- */
 
 struct audit_file_watch {
-	int	 fd;		/* inotify instance; -1: none */
-	int	 dir_wd;
-	int	 file_wd;	/* -1: no file watched */
+	int		 fd;		/* inotify instance; -1: none */
+	const char	*dir;		/* the folder, borrowed */
+	int		 dir_wd;
+	int		 file_wd;	/* -1: no file watched */
 };
 
 /* Watch dir (the audit folder).  Without inotify w->fd stays -1 and

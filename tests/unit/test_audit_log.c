@@ -731,6 +731,32 @@ test_truncated_current_file_is_signed_within_a_tick(void **state)
 	assert_int_equal(file_count(f), 2);
 }
 
+/* A folder moved away makes writes fail, also after an earlier folder
+ * was replaced (the watch follows the path to the new folder). */
+static void
+test_moved_folder_fails_closed_also_after_a_replacement(void **state)
+{
+	struct fixture		*f = *state;
+	struct audit_log	*log = log_open(f, 0, 0, 1000);
+	char			 old[200], older[200], path[256];
+	char			*line;
+
+	snprintf(old, sizeof(old), "%s/old", f->base);
+	snprintf(older, sizeof(older), "%s/older", f->base);
+	assert_int_equal(log_event(log, 0), STATUS_OK);
+	assert_int_equal(rename(f->dir, old), 0);
+	assert_int_equal(mkdir(f->dir, 0700), 0);
+	assert_int_equal(log_event(log, 1), STATUS_OK);
+	file_path(f, 2, path, sizeof(path));
+	line = last_line(path);
+	assert_non_null(strstr(line, "request-1"));
+	free(line);
+	assert_int_equal(log_event(log, 2), STATUS_OK);
+	assert_int_equal(rename(f->dir, older), 0);
+	assert_int_not_equal(log_event(log, 3), STATUS_OK);
+	audit_close(log);
+}
+
 /* Readers (a follower, verify) and a chmod leave the file as it is. */
 static void
 test_reading_the_current_file_starts_no_new_one(void **state)
@@ -1231,6 +1257,7 @@ main(void)
 		T(test_appended_current_file_is_signed_as_modified),
 		T(test_truncated_current_file_is_signed_within_a_tick),
 		T(test_reading_the_current_file_starts_no_new_one),
+		T(test_moved_folder_fails_closed_also_after_a_replacement),
 		T(test_edited_event_is_reported_at_its_line),
 		T(test_edited_last_event_of_a_file_is_caught_by_its_digest),
 		T(test_rewritten_chain_fails_the_signature),
