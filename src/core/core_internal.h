@@ -4,6 +4,9 @@
 #ifndef SESAME_CORE_INTERNAL_H
 #define SESAME_CORE_INTERNAL_H
 
+#include <stddef.h>
+#include <stdint.h>
+
 #include "core/core.h"
 
 #define MSG_SECRET_NOT_FOUND	"Secrets Manager can't find the specified secret."
@@ -27,5 +30,20 @@ enum status	 core_description_load(struct store_txn *txn,
 		    struct secret_description *d);
 bool		 core_stages_contain(char *const *stages, size_t count,
 		    const char *stage);
+
+/* FNV-1a of len bytes: picks a slot in the caches of core/ (not a
+ * keyed hash; entries are always compared in full). */
+static inline uint64_t
+core_slot_hash(const void *data, size_t len)
+{
+	const unsigned char	*p = data;
+	uint64_t		 h = 0xcbf29ce484222325ULL;
+
+	for (size_t i = 0; i < len; i++) {
+		h ^= p[i];
+		h *= 0x100000001b3ULL;
+	}
+	return h;
+}
 
 #endif

@@ -24,6 +24,7 @@
  * replace an entry.
  */
 #include <pthread.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,14 +33,13 @@
 #include "core/kms_internal.h"
 
 #define DATA_KEY_CACHE_SLOTS	256	/* a power of two */
-/* Longer wrapped keys or contexts are simply not kept. */
+/* Longer wrapped keys are simply not kept. */
 #define DATA_KEY_WRAPPED_MAX	128
-#define DATA_KEY_IDENTITY_MAX	4096
 
 struct data_key_entry {
 	uint64_t		 hash;
 	size_t			 identity_len;
-	unsigned char		*identity;	/* see identity_build */
+	unsigned char		*identity;	/* see data_key_id_make */
 	struct secret_buf	*data_key;
 };
 
@@ -50,22 +50,24 @@ static struct data_key_entry data_key_cache[DATA_KEY_CACHE_SLOTS];
  * What an opening depends on, as one byte string: each part with its
  * length in front, so no two different inputs give the same bytes.
  */
-static size_t
-identity_build(const char *key_arn, const unsigned char *wrapped,
-    size_t wrapped_len, const struct kms_context_pair *pairs,
-    size_t pair_count, unsigned char *out, size_t cap)
+bool
+data_key_id_make(struct data_key_id *id, const char *key_arn,
+    const unsigned char *wrapped, size_t wrapped_len,
+    const struct kms_context_pair *pairs, size_t pair_count)
 {
 	size_t	 len = 0;
 
+	id->len = 0;
 	if (wrapped_len > DATA_KEY_WRAPPED_MAX)
-		return 0;
+		return false;
 #define PART(p, n) do {							\
 	uint32_t part_len = (uint32_t)(n);				\
 									\
-	if ((n) > UINT32_MAX || cap - len < sizeof(part_len) + (n))	\
-		return 0;						\
-	memcpy(out + len, &part_len, sizeof(part_len));			\
-	memcpy(out + len + sizeof(part_len), (p), (n));			\
+	if ((n) > UINT32_MAX ||						\
+	    sizeof(id->bytes) - len < sizeof(part_len) + (n))		\
+		return false;						\
+	memcpy(id->bytes + len, &part_len, sizeof(part_len));		\
+	memcpy(id->bytes + len + sizeof(part_len), (p), (n));		\
 	len += sizeof(part_len) + (n);					\
 } while (0)
 	PART(key_arn, strlen(key_arn));
@@ -75,41 +77,25 @@ identity_build(const char *key_arn, const unsigned char *wrapped,
 		PART(pairs[i].value, strlen(pairs[i].value));
 	}
 #undef PART
-	return len;
-}
-
-static uint64_t
-identity_hash(const unsigned char *p, size_t len)
-{
-	uint64_t h = 0xcbf29ce484222325ULL;	/* FNV-1a */
-
-	for (size_t i = 0; i < len; i++) {
-		h ^= p[i];
-		h *= 0x100000001b3ULL;
-	}
-	return h;
+	id->len = len;
+	id->hash = core_slot_hash(id->bytes, len);
+	return true;
 }
 
 enum status
-data_key_cache_get(const char *key_arn, const unsigned char *wrapped,
-    size_t wrapped_len, const struct kms_context_pair *pairs,
-    size_t pair_count, struct secret_buf **out)
+data_key_cache_get(const struct data_key_id *id, struct secret_buf **out)
 {
-	unsigned char		 identity[DATA_KEY_IDENTITY_MAX];
 	struct data_key_entry	*e;
 	struct secret_buf	*copy = NULL;
-	size_t			 len;
-	uint64_t		 hash;
 
 	*out = NULL;
-	if ((len = identity_build(key_arn, wrapped, wrapped_len, pairs,
-	    pair_count, identity, sizeof(identity))) == 0)
+	if (id->len == 0)
 		return STATUS_NOT_FOUND;
-	hash = identity_hash(identity, len);
-	e = &data_key_cache[hash & (DATA_KEY_CACHE_SLOTS - 1)];
+	e = &data_key_cache[id->hash & (DATA_KEY_CACHE_SLOTS - 1)];
 	pthread_mutex_lock(&data_key_cache_lock);
-	if (e->data_key != NULL && e->hash == hash &&
-	    e->identity_len == len && memcmp(e->identity, identity, len) == 0 &&
+	if (e->data_key != NULL && e->hash == id->hash &&
+	    e->identity_len == id->len &&
+	    memcmp(e->identity, id->bytes, id->len) == 0 &&
 	    (copy = secret_buf_new(e->data_key->len)) != NULL) {
 		memcpy(copy->data, e->data_key->data, e->data_key->len);
 		copy->len = e->data_key->len;
@@ -122,36 +108,28 @@ data_key_cache_get(const char *key_arn, const unsigned char *wrapped,
 }
 
 void
-data_key_cache_put(const char *key_arn, const unsigned char *wrapped,
-    size_t wrapped_len, const struct kms_context_pair *pairs,
-    size_t pair_count, const struct secret_buf *data_key)
+data_key_cache_put(const struct data_key_id *id,
+    const struct secret_buf *data_key)
 {
-	unsigned char		 identity[DATA_KEY_IDENTITY_MAX];
 	struct data_key_entry	*e, old;
 	struct secret_buf	*key;
-	unsigned char		*id;
-	size_t			 len;
-	uint64_t		 hash;
+	unsigned char		*bytes;
 
-	if ((len = identity_build(key_arn, wrapped, wrapped_len, pairs,
-	    pair_count, identity, sizeof(identity))) == 0)
+	if (id->len == 0 || (key = secret_buf_new(data_key->len)) == NULL)
 		return;
-	if ((key = secret_buf_new(data_key->len)) == NULL)
-		return;
-	if ((id = malloc(len)) == NULL) {
+	if ((bytes = malloc(id->len)) == NULL) {
 		secret_buf_free(key);
 		return;
 	}
 	memcpy(key->data, data_key->data, data_key->len);
 	key->len = data_key->len;
-	memcpy(id, identity, len);
-	hash = identity_hash(identity, len);
-	e = &data_key_cache[hash & (DATA_KEY_CACHE_SLOTS - 1)];
+	memcpy(bytes, id->bytes, id->len);
+	e = &data_key_cache[id->hash & (DATA_KEY_CACHE_SLOTS - 1)];
 	pthread_mutex_lock(&data_key_cache_lock);
 	old = *e;
-	e->hash = hash;
-	e->identity_len = len;
-	e->identity = id;
+	e->hash = id->hash;
+	e->identity_len = id->len;
+	e->identity = bytes;
 	e->data_key = key;
 	pthread_mutex_unlock(&data_key_cache_lock);
 	free(old.identity);

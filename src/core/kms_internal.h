@@ -61,18 +61,26 @@ enum status	 kms_key_facts_get(struct core_request *req,
 void		 kms_key_facts_release(const struct kms_key_facts *facts);
 
 /*
- * Data keys already opened (data_key_cache.c), by the KMS key's ARN, the
- * wrapped bytes and the encryption context, all of which must match.
- * get: a copy, or STATUS_NOT_FOUND.  put: after a successful opening.
- * Callers check the key's state and authorise before either.
+ * Data keys already opened (data_key_cache.c), by what the opening
+ * depends on: the KMS key's ARN, the wrapped bytes and the encryption
+ * context, all compared byte for byte.  Callers check the key's state and
+ * authorise before asking.
  */
-enum status	 data_key_cache_get(const char *key_arn,
+struct data_key_id {
+	unsigned char	 bytes[4096];
+	size_t		 len;		/* 0: not kept (inputs too long) */
+	uint64_t	 hash;
+};
+
+/* Fill id once for both calls below; false when it is not kept. */
+bool		 data_key_id_make(struct data_key_id *id, const char *key_arn,
 		    const unsigned char *wrapped, size_t wrapped_len,
-		    const struct kms_context_pair *pairs, size_t pair_count,
+		    const struct kms_context_pair *pairs, size_t pair_count);
+/* A copy of id's data key, or STATUS_NOT_FOUND. */
+enum status	 data_key_cache_get(const struct data_key_id *id,
 		    struct secret_buf **out);
-void		 data_key_cache_put(const char *key_arn,
-		    const unsigned char *wrapped, size_t wrapped_len,
-		    const struct kms_context_pair *pairs, size_t pair_count,
+/* After a successful opening. */
+void		 data_key_cache_put(const struct data_key_id *id,
 		    const struct secret_buf *data_key);
 
 /* kms_key_authorize with the key's policy in force already at hand. */

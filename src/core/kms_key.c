@@ -655,6 +655,7 @@ data_key_open(struct core_request *req, struct store_txn *txn,
 {
 	struct kms_context_pair	 pairs[2];
 	struct kms_blob_header	 h;
+	struct data_key_id	 id;
 	struct secret_buf	*material = NULL;
 	enum status		 st = STATUS_DECRYPTION_FAILURE;
 
@@ -666,8 +667,9 @@ data_key_open(struct core_request *req, struct store_txn *txn,
 		    strcmp(h.key_id, rec->key_id) != 0)
 			return STATUS_DECRYPTION_FAILURE;
 		secret_context(aad, pairs);
-		if (data_key_cache_get(rec->arn, sealed->wrapped_key,
-		    sealed->wrapped_key_len, pairs, 2, out) == STATUS_OK)
+		(void)data_key_id_make(&id, rec->arn, sealed->wrapped_key,
+		    sealed->wrapped_key_len, pairs, 2);
+		if (data_key_cache_get(&id, out) == STATUS_OK)
 			return STATUS_OK;
 		if (facts != NULL && facts->material_version == h.key_version &&
 		    h.key_version > 0) {
@@ -697,8 +699,7 @@ data_key_open(struct core_request *req, struct store_txn *txn,
 			st = STATUS_DECRYPTION_FAILURE;
 		}
 		if (st == STATUS_OK)
-			data_key_cache_put(rec->arn, sealed->wrapped_key,
-			    sealed->wrapped_key_len, pairs, 2, *out);
+			data_key_cache_put(&id, *out);
 		return st;
 	}
 	/* The first format names no version: try them, newest first. */

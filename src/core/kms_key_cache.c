@@ -56,14 +56,8 @@ static struct kms_key_cached *kms_key_cache[KMS_KEY_CACHE_SLOTS];
 static size_t
 slot_of(const char *arn)
 {
-	const unsigned char *p;
-	uint64_t	 h = 0xcbf29ce484222325ULL;	/* FNV-1a */
-
-	for (p = (const unsigned char *)arn; *p != '\0'; p++) {
-		h ^= *p;
-		h *= 0x100000001b3ULL;
-	}
-	return (size_t)(h & (KMS_KEY_CACHE_SLOTS - 1));
+	return (size_t)(core_slot_hash(arn, strlen(arn)) &
+	    (KMS_KEY_CACHE_SLOTS - 1));
 }
 
 static void

@@ -655,6 +655,20 @@ last_line(const char *path)
 	return line;
 }
 
+/* File number's last line is the event of request_id. */
+static void
+assert_last_event_is(const struct fixture *f, uint64_t number,
+    const char *request_id)
+{
+	char	 path[256];
+	char	*line;
+
+	file_path(f, number, path, sizeof(path));
+	line = last_line(path);
+	assert_non_null(strstr(line, request_id));
+	free(line);
+}
+
 static void
 assert_signed_for(const char *path, const char *reason)
 {
@@ -673,7 +687,6 @@ test_renamed_current_file_continues_in_a_new_file(void **state)
 	struct fixture		*f = *state;
 	struct audit_log	*log = log_open(f, 0, 0, 1000);
 	char			 path[256], moved[300];
-	char			*line;
 
 	assert_int_equal(log_event(log, 0), STATUS_OK);
 	file_path(f, 1, path, sizeof(path));
@@ -681,10 +694,7 @@ test_renamed_current_file_continues_in_a_new_file(void **state)
 	assert_int_equal(rename(path, moved), 0);
 	/* Noticed before this event is written, not after. */
 	assert_int_equal(log_event(log, 1), STATUS_OK);
-	file_path(f, 2, path, sizeof(path));
-	line = last_line(path);
-	assert_non_null(strstr(line, "request-1"));
-	free(line);
+	assert_last_event_is(f, 2, "request-1");
 	audit_close(log);
 	assert_signed_for(moved, "replaced");
 }
@@ -738,8 +748,7 @@ test_moved_folder_fails_closed_also_after_a_replacement(void **state)
 {
 	struct fixture		*f = *state;
 	struct audit_log	*log = log_open(f, 0, 0, 1000);
-	char			 old[200], older[200], path[256];
-	char			*line;
+	char			 old[200], older[200];
 
 	snprintf(old, sizeof(old), "%s/old", f->base);
 	snprintf(older, sizeof(older), "%s/older", f->base);
@@ -747,10 +756,7 @@ test_moved_folder_fails_closed_also_after_a_replacement(void **state)
 	assert_int_equal(rename(f->dir, old), 0);
 	assert_int_equal(mkdir(f->dir, 0700), 0);
 	assert_int_equal(log_event(log, 1), STATUS_OK);
-	file_path(f, 2, path, sizeof(path));
-	line = last_line(path);
-	assert_non_null(strstr(line, "request-1"));
-	free(line);
+	assert_last_event_is(f, 2, "request-1");
 	assert_int_equal(log_event(log, 2), STATUS_OK);
 	assert_int_equal(rename(f->dir, older), 0);
 	assert_int_not_equal(log_event(log, 3), STATUS_OK);

@@ -572,6 +572,39 @@ key_of(unsigned char fill)
 	return k;
 }
 
+/* Whether the cache answers for these inputs (a copy of dk if so). */
+static bool
+cached(const char *arn, const unsigned char *wrapped, size_t wrapped_len,
+    const struct kms_context_pair *pairs, size_t pair_count,
+    const struct secret_buf *dk)
+{
+	struct data_key_id	 id;
+	struct secret_buf	*got = NULL;
+	bool			 hit;
+
+	(void)data_key_id_make(&id, arn, wrapped, wrapped_len, pairs,
+	    pair_count);
+	hit = data_key_cache_get(&id, &got) == STATUS_OK;
+	if (hit) {
+		assert_int_equal(got->len, CRYPTO_KEY_LEN);
+		assert_memory_equal(got->data, dk->data, CRYPTO_KEY_LEN);
+		assert_ptr_not_equal(got, dk);	/* a copy */
+	} else
+		assert_null(got);
+	secret_buf_free(got);
+	return hit;
+}
+
+static void
+put(const char *arn, const unsigned char *wrapped, size_t wrapped_len,
+    const struct kms_context_pair *pairs, const struct secret_buf *dk)
+{
+	struct data_key_id id;
+
+	(void)data_key_id_make(&id, arn, wrapped, wrapped_len, pairs, 2);
+	data_key_cache_put(&id, dk);
+}
+
 static void
 test_data_key_cache_answers_only_the_same_inputs(void **state)
 {
@@ -587,7 +620,8 @@ test_data_key_cache_answers_only_the_same_inputs(void **state)
 	struct kms_context_pair	 moved[2] = { { "SecretARNS", "ecretVersionId" },
 	    { "", "v1" } };
 	unsigned char		 wrapped[60], altered[60], huge[200];
-	struct secret_buf	*dk = key_of(0x5a), *got = NULL;
+	struct secret_buf	*dk = key_of(0x5a);
+	struct data_key_id	 id;
 
 	(void)state;
 	memset(wrapped, 0x11, sizeof(wrapped));
@@ -595,39 +629,24 @@ test_data_key_cache_answers_only_the_same_inputs(void **state)
 	altered[59] ^= 1;
 	memset(huge, 0x22, sizeof(huge));
 	data_key_cache_clear();
-	assert_int_equal(data_key_cache_get(arn, wrapped, sizeof(wrapped),
-	    pairs, 2, &got), STATUS_NOT_FOUND);
-	data_key_cache_put(arn, wrapped, sizeof(wrapped), pairs, 2, dk);
-	assert_int_equal(data_key_cache_get(arn, wrapped, sizeof(wrapped),
-	    pairs, 2, &got), STATUS_OK);
-	assert_int_equal(got->len, CRYPTO_KEY_LEN);
-	assert_memory_equal(got->data, dk->data, CRYPTO_KEY_LEN);
-	assert_ptr_not_equal(got, dk);	/* a copy */
-	secret_buf_free(got);
-	got = NULL;
+	assert_false(cached(arn, wrapped, sizeof(wrapped), pairs, 2, dk));
+	put(arn, wrapped, sizeof(wrapped), pairs, dk);
+	assert_true(cached(arn, wrapped, sizeof(wrapped), pairs, 2, dk));
 	/* Any input that differs is a miss: the key, the bytes, the context
 	 * (also when only the split between its parts moves). */
-	assert_int_equal(data_key_cache_get("arn:aws:kms:us-east-1:"
-	    "111122223333:key/other", wrapped, sizeof(wrapped), pairs, 2, &got),
-	    STATUS_NOT_FOUND);
-	assert_int_equal(data_key_cache_get(arn, altered, sizeof(altered),
-	    pairs, 2, &got), STATUS_NOT_FOUND);
-	assert_int_equal(data_key_cache_get(arn, wrapped, sizeof(wrapped) - 1,
-	    pairs, 2, &got), STATUS_NOT_FOUND);
-	assert_int_equal(data_key_cache_get(arn, wrapped, sizeof(wrapped),
-	    other, 2, &got), STATUS_NOT_FOUND);
-	assert_int_equal(data_key_cache_get(arn, wrapped, sizeof(wrapped),
-	    moved, 2, &got), STATUS_NOT_FOUND);
-	assert_int_equal(data_key_cache_get(arn, wrapped, sizeof(wrapped),
-	    pairs, 1, &got), STATUS_NOT_FOUND);
-	assert_null(got);
+	assert_false(cached("arn:aws:kms:us-east-1:111122223333:key/other",
+	    wrapped, sizeof(wrapped), pairs, 2, dk));
+	assert_false(cached(arn, altered, sizeof(altered), pairs, 2, dk));
+	assert_false(cached(arn, wrapped, sizeof(wrapped) - 1, pairs, 2, dk));
+	assert_false(cached(arn, wrapped, sizeof(wrapped), other, 2, dk));
+	assert_false(cached(arn, wrapped, sizeof(wrapped), moved, 2, dk));
+	assert_false(cached(arn, wrapped, sizeof(wrapped), pairs, 1, dk));
 	/* Wrapped keys longer than any Sesame makes are not kept. */
-	data_key_cache_put(arn, huge, sizeof(huge), pairs, 2, dk);
-	assert_int_equal(data_key_cache_get(arn, huge, sizeof(huge), pairs, 2,
-	    &got), STATUS_NOT_FOUND);
+	assert_false(data_key_id_make(&id, arn, huge, sizeof(huge), pairs, 2));
+	put(arn, huge, sizeof(huge), pairs, dk);
+	assert_false(cached(arn, huge, sizeof(huge), pairs, 2, dk));
 	data_key_cache_clear();
-	assert_int_equal(data_key_cache_get(arn, wrapped, sizeof(wrapped),
-	    pairs, 2, &got), STATUS_NOT_FOUND);
+	assert_false(cached(arn, wrapped, sizeof(wrapped), pairs, 2, dk));
 	secret_buf_free(dk);
 }
 
