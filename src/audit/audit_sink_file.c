@@ -606,6 +606,7 @@ audit_sink_file_open(const struct audit_config *cfg,
 {
 	struct audit_file_sink	*sink = NULL;
 	pthread_condattr_t	 attr;
+	pthread_mutexattr_t	 mattr;
 	uint64_t		*numbers = NULL;
 	size_t			 count = 0;
 	struct stat		 sb;
@@ -615,7 +616,10 @@ audit_sink_file_open(const struct audit_config *cfg,
 		secret_buf_free(cfg->signing_key);
 		return error_set(err, STATUS_NO_MEMORY, "out of memory");
 	}
-	pthread_mutex_init(&sink->lock, NULL);
+	pthread_mutexattr_init(&mattr);
+	pthread_mutexattr_settype(&mattr, PTHREAD_MUTEX_ADAPTIVE_NP);
+	pthread_mutex_init(&sink->lock, &mattr);
+	pthread_mutexattr_destroy(&mattr);
 	/* The flusher's deadlines are on the monotonic clock. */
 	pthread_condattr_init(&attr);
 	pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
