@@ -29,7 +29,7 @@ FUZZ_LIB_SRC := src/common/status.c src/common/log.c src/common/sigv4.c \
 		src/auth/policy_parse.c src/auth/policy_eval.c \
 		src/auth/conditions.c src/auth/policy_context.c \
 		src/rotation/schedule.c src/protocol/query_protocol.c \
-		src/common/json_write.c
+		src/common/json_write.c src/common/utc_time.c
 FUZZ_LIB_OBJ := $(FUZZ_LIB_SRC:%.c=$(FUZZ_BUILD)/obj/%.o)
 # Every field table of the generated header, so that fuzz_json_request
 # validates against each operation's table without a list of its own.

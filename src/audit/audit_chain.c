@@ -26,6 +26,7 @@
 
 #include "audit/audit_internal.h"
 #include "common/sigv4.h"
+#include "common/utc_time.h"
 
 #define AUDIT_FILE_PREFIX	"audit-"
 #define AUDIT_FILE_SUFFIX	".log"
@@ -132,11 +133,15 @@ audit_line_chain(const char *body, size_t body_len, int64_t sequence,
 void
 audit_format_time(int64_t ms, char *out, size_t out_len)
 {
-	time_t		 t = (time_t)(ms / 1000);
-	struct tm	 tm;
+	char	 iso[UTC_TIME_ISO_LEN + 1];
+	size_t	 n;
 
-	gmtime_r(&t, &tm);
-	strftime(out, out_len, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	if (out_len == 0)
+		return;
+	utc_time_format_iso(ms / 1000, iso);
+	n = out_len - 1 < UTC_TIME_ISO_LEN ? out_len - 1 : UTC_TIME_ISO_LEN;
+	memcpy(out, iso, n);
+	out[n] = '\0';
 }
 
 enum status

@@ -25,6 +25,7 @@
 #include <unistd.h>
 
 #include "auth/policy_internal.h"
+#include "common/utc_time.h"
 
 #define ARENA_CHUNK_MIN		4096
 #define ARENA_ALIGN		alignof(max_align_t)
@@ -587,15 +588,14 @@ enum status
 policy_context_add_request(struct policy_context *ctx, time_t now,
     const char *source_ip, bool is_secure_transport)
 {
-	struct tm	 tm;
-	char		 iso[32], epoch[32];
+	char		 iso[UTC_TIME_ISO_LEN + 1], epoch[32];
 	const char	*v;
 	enum status	 st;
 
-	if (ctx == NULL || gmtime_r(&now, &tm) == NULL)
+	if (ctx == NULL)
 		return STATUS_INVALID_PARAMETER;
 	if (policy_context_wants(ctx, "aws:CurrentTime")) {
-		strftime(iso, sizeof(iso), "%Y-%m-%dT%H:%M:%SZ", &tm);
+		utc_time_format_iso((int64_t)now, iso);
 		v = iso;
 		if ((st = policy_context_set(ctx, "aws:CurrentTime", &v, 1)) !=
 		    STATUS_OK)

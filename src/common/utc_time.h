@@ -1,0 +1,24 @@
+/*
+ * utc_time.h: seconds since the epoch as an ISO 8601 UTC time, without
+ * gmtime_r(3).
+ *
+ * glibc's gmtime_r takes the process-wide time zone lock even for UTC;
+ * the request path formats a time for every audit event, so the HTTP
+ * workers queued on that lock.  This is arithmetic only (the proleptic
+ * Gregorian calendar, as gmtime_r), safe from any thread.
+ */
+#ifndef SESAME_UTC_TIME_H
+#define SESAME_UTC_TIME_H
+
+#include <stdint.h>
+
+/* "YYYY-MM-DDTHH:MM:SSZ" and its terminator. */
+#define UTC_TIME_ISO_LEN	20
+
+/*
+ * Writes seconds (years 0 to 9999; others are clamped to those bounds)
+ * as "YYYY-MM-DDTHH:MM:SSZ" into out.
+ */
+void	 utc_time_format_iso(int64_t seconds, char out[UTC_TIME_ISO_LEN + 1]);
+
+#endif
