@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "api/api.h"
+#include "common/str_copy.h"
 
 #define TOKEN_HEADER	"X-Amz-Security-Token"
 #define TOKEN_PARAM	"X-Amz-Security-Token="
@@ -69,31 +70,27 @@ token_from_query(const char *query, char *buf, size_t size)
 	return NULL;
 }
 
-static void
-copy(char *dst, size_t size, const char *src)
-{
-	snprintf(dst, size, "%s", src != NULL ? src : "");
-}
-
 static enum status
 principal_describe(struct api_call *call, struct principal *p)
 {
 	const struct core_identity *id = &call->identity;
 
 	memset(p, 0, sizeof(*p));
-	copy(p->account_id, sizeof(p->account_id), id->account_id);
-	copy(p->arn, sizeof(p->arn), id->arn);
-	copy(p->user_id, sizeof(p->user_id), id->user_id);
-	copy(p->user_name, sizeof(p->user_name), id->user_name);
-	copy(p->access_key_id, sizeof(p->access_key_id), id->access_key_id);
-	copy(p->type, sizeof(p->type), id->type);
+	(void)str_copy(p->account_id, sizeof(p->account_id), id->account_id);
+	(void)str_copy(p->arn, sizeof(p->arn), id->arn);
+	(void)str_copy(p->user_id, sizeof(p->user_id), id->user_id);
+	(void)str_copy(p->user_name, sizeof(p->user_name), id->user_name);
+	(void)str_copy(p->access_key_id, sizeof(p->access_key_id),
+	    id->access_key_id);
+	(void)str_copy(p->type, sizeof(p->type), id->type);
 	p->is_account_administrator = id->is_account_administrator;
 	p->is_temporary = id->is_temporary;
 	p->expires_at_ms = id->is_temporary ? id->expires_at : 0;
-	copy(p->role_arn, sizeof(p->role_arn), id->role_arn);
-	copy(p->role_id, sizeof(p->role_id), id->role_id);
-	copy(p->session_name, sizeof(p->session_name), id->session_name);
-	copy(p->source_identity, sizeof(p->source_identity),
+	(void)str_copy(p->role_arn, sizeof(p->role_arn), id->role_arn);
+	(void)str_copy(p->role_id, sizeof(p->role_id), id->role_id);
+	(void)str_copy(p->session_name, sizeof(p->session_name),
+	    id->session_name);
+	(void)str_copy(p->source_identity, sizeof(p->source_identity),
 	    id->source_identity);
 	if (id->tag_count > 0) {
 		if ((call->principal_tags = calloc(id->tag_count,

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "api/api.h"
+#include "common/str_copy.h"
 
 #define REDACTED	"*** Sensitive Data Redacted ***"
 
@@ -25,7 +26,7 @@ struct violations {
 static void
 camel_name(const char *name, char *out, size_t out_len)
 {
-	snprintf(out, out_len, "%s", name);
+	(void)str_copy(out, out_len, name);
 	out[0] = (char)tolower((unsigned char)out[0]);
 }
 

@@ -616,6 +616,8 @@ audit_sink_file_open(const struct audit_config *cfg,
 		secret_buf_free(cfg->signing_key);
 		return error_set(err, STATUS_NO_MEMORY, "out of memory");
 	}
+	/* Held for one write(2): a writer that finds it taken spins a little
+	 * before it sleeps, which spares most of the futex round trips. */
 	pthread_mutexattr_init(&mattr);
 	pthread_mutexattr_settype(&mattr, PTHREAD_MUTEX_ADAPTIVE_NP);
 	pthread_mutex_init(&sink->lock, &mattr);

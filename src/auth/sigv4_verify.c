@@ -30,6 +30,7 @@
 #include <openssl/evp.h>
 
 #include "auth/auth.h"
+#include "common/str_copy.h"
 
 /*
  * A power of two.  The table is locked memory, resident from the start
@@ -196,11 +197,11 @@ sigv4_cache_put(struct sigv4_cache *cache,
 	e = &cache->entries[sigv4_cache_hash(auth) & (SIGV4_CACHE_SLOTS - 1)];
 	pthread_mutex_lock(&cache->lock);
 	OPENSSL_cleanse(e, sizeof(*e));
-	snprintf(e->access_key_id, sizeof(e->access_key_id), "%s",
+	(void)str_copy(e->access_key_id, sizeof(e->access_key_id),
 	    auth->access_key_id);
-	snprintf(e->date, sizeof(e->date), "%s", auth->date);
-	snprintf(e->region, sizeof(e->region), "%s", auth->region);
-	snprintf(e->service, sizeof(e->service), "%s", auth->service);
+	(void)str_copy(e->date, sizeof(e->date), auth->date);
+	(void)str_copy(e->region, sizeof(e->region), auth->region);
+	(void)str_copy(e->service, sizeof(e->service), auth->service);
 	memcpy(e->secret_hash, secret_hash, SIGV4_HASH_LEN);
 	memcpy(e->key, key, SIGV4_HASH_LEN);
 	e->is_used = true;
@@ -828,8 +829,8 @@ sigv4_verify(const struct auth_request *req, auth_key_lookup_fn lookup,
 		sigv4_cache_put(cache, &cred.auth, secret_hash, key);
 
 	out->principal = principal;
-	snprintf(out->region, sizeof(out->region), "%s", cred.auth.region);
-	snprintf(out->service, sizeof(out->service), "%s", cred.auth.service);
+	(void)str_copy(out->region, sizeof(out->region), cred.auth.region);
+	(void)str_copy(out->service, sizeof(out->service), cred.auth.service);
 	st = STATUS_OK;
 out:
 	OPENSSL_cleanse(key, sizeof(key));

@@ -30,6 +30,7 @@
 #include <string.h>
 
 #include "common/log.h"
+#include "common/str_copy.h"
 #include "core/core.h"
 #include "core/core_internal.h"
 #include "core/kms_internal.h"
@@ -84,7 +85,7 @@ void
 kms_material_label(const char *arn, int64_t version, char *buf, size_t len)
 {
 	if (version <= 1)
-		snprintf(buf, len, "%s", arn);
+		(void)str_copy(buf, len, arn);
 	else
 		snprintf(buf, len, "%s#%lld", arn, (long long)version);
 }

@@ -21,6 +21,7 @@
 #include <openssl/crypto.h>
 
 #include "common/log.h"
+#include "common/str_copy.h"
 #include "core/core.h"
 #include "core/core_internal.h"
 
@@ -90,7 +91,7 @@ core_deleted_secret_error(struct core_request *req, struct error *err)
 static void
 note_resource(struct core_request *req, const char *arn)
 {
-	snprintf(req->resource_arn, sizeof(req->resource_arn), "%s", arn);
+	(void)str_copy(req->resource_arn, sizeof(req->resource_arn), arn);
 }
 
 enum status
@@ -832,13 +833,13 @@ secret_forget_missing(struct core_request *req, const char *secret_id,
 	char		*arn = NULL, account_id[16];
 	enum status	 st;
 
-	snprintf(account_id, sizeof(account_id), "%s", req->account_id);
+	(void)str_copy(account_id, sizeof(account_id), req->account_id);
 
 	if (strncmp(secret_id, "arn:", 4) == 0 &&
 	    arn_parse(secret_id, &parts) == STATUS_OK &&
 	    strncmp(parts.resource, "secret:", 7) == 0) {
 		name = secret_id + strlen(secret_id) - strlen(parts.resource) + 7;
-		snprintf(account_id, sizeof(account_id), "%s", parts.account_id);
+		(void)str_copy(account_id, sizeof(account_id), parts.account_id);
 		arn = strdup(secret_id);
 	} else if (asprintf(&arn, "arn:aws:secretsmanager:%s:%s:secret:%s",
 	    req->region, req->account_id, secret_id) < 0)
