@@ -31,25 +31,44 @@ struct record {
 	bool	 needs_comma;
 };
 
-static void
+/* A record starts with room for a typical event (about 900 bytes). */
+#define RECORD_START_CAP	1024
+
+/* Room for n more bytes and the terminator; false once allocation failed. */
+static bool
+grow(struct record *r, size_t n)
+{
+	size_t	 cap;
+	char	*bigger;
+
+	if (r->is_failed)
+		return false;
+	cap = r->cap > 0 ? r->cap : RECORD_START_CAP;
+	while (cap < r->len + n + 1)
+		cap *= 2;
+	if ((bigger = realloc(r->data, cap)) == NULL) {
+		r->is_failed = true;
+		return false;
+	}
+	r->data = bigger;
+	r->cap = cap;
+	return true;
+}
+
+static inline bool
+reserve(struct record *r, size_t n)
+{
+	return (r->len + n + 1 <= r->cap && !r->is_failed) || grow(r, n);
+}
+
+/* Unterminated while the record is built; audit_event_record ends it. */
+static inline void
 put(struct record *r, const char *s, size_t n)
 {
-	if (r->is_failed)
+	if (!reserve(r, n))
 		return;
-	if (r->len + n + 1 > r->cap) {
-		size_t	 cap = (r->cap + n + 1) * 2;
-		char	*bigger = realloc(r->data, cap);
-
-		if (bigger == NULL) {
-			r->is_failed = true;
-			return;
-		}
-		r->data = bigger;
-		r->cap = cap;
-	}
 	memcpy(r->data + r->len, s, n);
 	r->len += n;
-	r->data[r->len] = '\0';
 }
 
 static void
@@ -86,36 +105,37 @@ utf8_length(const unsigned char *s)
 	return n;
 }
 
-static bool
-utf8_valid(const char *s)
-{
-	size_t n;
-
-	for (const unsigned char *p = (const unsigned char *)s; *p != '\0';
-	    p += n)
-		if ((n = utf8_length(p)) == 0)
-			return false;
-	return true;
-}
-
-/* s as a JSON string (quotes included). */
+/*
+ * s as a JSON string (quotes included), or "(invalid UTF-8)" when it is
+ * not: one pass checks and escapes, and an invalid sequence takes back
+ * what was written.
+ */
 static void
 put_quoted(struct record *r, const char *s)
 {
-	static const char hex[] = "0123456789abcdef";
-	const char	*run;
-	char		 esc[8];
+	static const char	 hex[] = "0123456789abcdef";
+	static const char	 invalid[] = "\"(invalid UTF-8)\"";
+	const unsigned char	*p = (const unsigned char *)s, *run;
+	size_t			 start = r->len, n;
+	char			 esc[6];
 
-	if (!utf8_valid(s))
-		s = "(invalid UTF-8)";
 	put(r, "\"", 1);
-	for (run = s; *s != '\0'; s++) {
-		unsigned char c = (unsigned char)*s;
+	for (run = p; *p != '\0'; p += n) {
+		unsigned char c = *p;
 
+		n = 1;
+		if (c >= 0x80) {
+			if ((n = utf8_length(p)) == 0) {
+				r->len = start;
+				put(r, invalid, sizeof(invalid) - 1);
+				return;
+			}
+			continue;
+		}
 		if (c >= 0x20 && c != '"' && c != '\\')
 			continue;
-		put(r, run, (size_t)(s - run));
-		run = s + 1;
+		put(r, (const char *)run, (size_t)(p - run));
+		run = p + 1;
 		switch (c) {
 		case '"':	put(r, "\\\"", 2); break;
 		case '\\':	put(r, "\\\\", 2); break;
@@ -131,18 +151,28 @@ put_quoted(struct record *r, const char *s)
 			put(r, esc, 6);
 		}
 	}
-	put(r, run, (size_t)(s - run));
+	put(r, (const char *)run, (size_t)(p - run));
 	put(r, "\"", 1);
 }
 
+/* [,]"key": in one step. */
 static void
 put_key(struct record *r, const char *key)
 {
+	size_t	 n = strlen(key);
+	char	*out;
+
+	if (!reserve(r, n + 4))
+		return;
+	out = r->data + r->len;
 	if (r->needs_comma)
-		put(r, ",", 1);
-	put(r, "\"", 1);
-	put_str(r, key);
-	put(r, "\":", 2);
+		*out++ = ',';
+	*out++ = '"';
+	memcpy(out, key, n);
+	out += n;
+	*out++ = '"';
+	*out++ = ':';
+	r->len = (size_t)(out - r->data);
 	r->needs_comma = true;
 }
 
@@ -334,6 +364,7 @@ audit_event_record(const struct audit_event *ev, size_t *out_len)
 		free(r.data);
 		return NULL;
 	}
+	r.data[r.len] = '\0';	/* put keeps room for it */
 	*out_len = r.len;
 	return r.data;
 }

@@ -442,6 +442,8 @@ test_strings_are_escaped_and_utf8_checked(void **state)
 	ev.user_agent = ua;
 	ev.source_ip = "bad \xff\xfe utf8";
 	ev.region = "\xed\xa0\x80";	/* a UTF-16 surrogate: invalid */
+	/* Escapes written before the bad byte are taken back with it. */
+	ev.request_id = "id\t\"q\" \xc3";
 	assert_non_null(params = json_pack("{s:s,s:i}", "secretId", "a\"b",
 	    "n", 3));
 	ev.request_parameters = params;
@@ -456,6 +458,8 @@ test_strings_are_escaped_and_utf8_checked(void **state)
 	assert_string_equal(json_string_value(json_object_get(rec,
 	    "sourceIPAddress")), "(invalid UTF-8)");
 	assert_string_equal(json_string_value(json_object_get(rec, "awsRegion")),
+	    "(invalid UTF-8)");
+	assert_string_equal(json_string_value(json_object_get(rec, "requestID")),
 	    "(invalid UTF-8)");
 	assert_string_equal(json_string_value(json_object_get(json_object_get(
 	    rec, "requestParameters"), "secretId")), "a\"b");
