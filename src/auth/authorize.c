@@ -31,6 +31,7 @@
 
 #include "auth/auth.h"
 #include "auth/policy.h"
+#include "common/str_copy.h"
 
 #define AUTHORIZE_KEY_MAX	300
 
@@ -80,8 +81,7 @@ context_add_tags(struct policy_context *pc, const char *prefix,
 	enum status	 st;
 
 	for (size_t i = 0; i < count; i++) {
-		if (snprintf(key, sizeof(key), "%s%s", prefix, tags[i].key) >=
-		    (int)sizeof(key))
+		if (!str_concat(key, sizeof(key), prefix, tags[i].key, NULL))
 			continue;
 		if ((st = policy_context_add(pc, key, tags[i].value != NULL ?
 		    tags[i].value : "")) != STATUS_OK)
@@ -106,8 +106,8 @@ context_add_kms(struct policy_context *pc, const struct policy_principal *pp,
 	for (size_t i = 0; i < ctx->encryption_context_count; i++) {
 		const struct kms_context_pair *c = &ctx->encryption_context[i];
 
-		if (snprintf(key, sizeof(key), "kms:EncryptionContext:%s",
-		    c->key) >= (int)sizeof(key))
+		if (!str_concat(key, sizeof(key), "kms:EncryptionContext:",
+		    c->key, NULL))
 			return STATUS_INVALID_PARAMETER;
 		if ((st = policy_context_add(pc, key, c->value)) != STATUS_OK ||
 		    (st = policy_context_add(pc, "kms:EncryptionContextKeys",

@@ -801,8 +801,8 @@ sigv4_verify(const struct auth_request *req, auth_key_lookup_fn lookup,
 		st = error_set(err, STATUS_NO_MEMORY, MSG_INTERNAL);
 		goto out;
 	}
-	snprintf(scope, scope_len, "%s/%s/%s/aws4_request", cred.auth.date,
-	    cred.auth.region, cred.auth.service);
+	(void)str_concat(scope, scope_len, cred.auth.date, "/",
+	    cred.auth.region, "/", cred.auth.service, "/aws4_request", NULL);
 	if ((st = sigv4_string_to_sign(request_iso, scope, canonical, &sts)) !=
 	    STATUS_OK) {
 		error_set(err, st, MSG_INTERNAL);

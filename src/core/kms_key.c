@@ -461,8 +461,8 @@ authorize_via_secrets(struct core_request *req, const char *action,
 	/* Internal callers (no principal) were authorised by their caller. */
 	if (req->authorize == NULL)
 		return STATUS_OK;
-	snprintf(via, sizeof(via), "secretsmanager.%s.amazonaws.com",
-	    rec->region);
+	(void)str_concat(via, sizeof(via), "secretsmanager.", rec->region,
+	    ".amazonaws.com", NULL);
 	pairs[0].key = "SecretARN";
 	pairs[0].value = aad->secret_arn;
 	pairs[1].key = "SecretVersionId";

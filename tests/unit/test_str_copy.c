@@ -1,8 +1,8 @@
 /*
- * test_str_copy.c: unit tests for str_copy (common/str_copy.h): it copies
- * and terminates exactly as snprintf(dst, size, "%s", src) does, says
- * whether all of src fitted, never writes past size, and copies NULL as
- * the empty string.
+ * test_str_copy.c: unit tests for str_copy and str_concat
+ * (common/str_copy.h): they copy and terminate exactly as snprintf with
+ * "%s" and "%s%s%s" do, say whether everything fitted, never write past
+ * size, and take NULL (str_copy) as the empty string.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -49,12 +49,41 @@ test_null_is_empty_and_size_zero_writes_nothing(void **state)
 	assert_string_equal(buf, "xyz");
 }
 
+static void
+test_concat_matches_snprintf_at_every_size(void **state)
+{
+	(void)state;
+	for (size_t size = 1; size <= 24; size++) {
+		char	 want[32], got[32];
+		int	 n;
+
+		memset(want, '#', sizeof(want));
+		memset(got, '#', sizeof(got));
+		n = snprintf(want, size, "%s%s%s", "kms:", "", "Context:k");
+		assert_int_equal(str_concat(got, size, "kms:", "", "Context:k",
+		    NULL), (size_t)n < size);
+		assert_memory_equal(got, want, sizeof(got));
+	}
+}
+
+static void
+test_concat_of_nothing_is_empty(void **state)
+{
+	char	 buf[4] = "xyz";
+
+	(void)state;
+	assert_true(str_concat(buf, sizeof(buf), NULL));
+	assert_string_equal(buf, "");
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_matches_snprintf_at_every_size),
 		cmocka_unit_test(test_null_is_empty_and_size_zero_writes_nothing),
+		cmocka_unit_test(test_concat_matches_snprintf_at_every_size),
+		cmocka_unit_test(test_concat_of_nothing_is_empty),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
