@@ -6,13 +6,15 @@
  * strings are escaped into one growing buffer, and only the small JSON
  * members (requestParameters, responseElements, additionalEventData) go
  * through json_write_compact, which writes what json_dumps would (the
- * records already written and chained must keep their form).  Strings that are not valid UTF-8 are recorded as
- * "(invalid UTF-8)", as jansson would refuse them.  Any "Signature=VALUE" in
- * an error message (AWS's messages quote the Authorization header) is cut
- * to "Signature=<redacted>": events never carry signatures.
+ * records already written and chained must keep their form).  Strings
+ * that are not valid UTF-8 are recorded as "(invalid UTF-8)", as jansson
+ * would refuse them.  Any "Signature=VALUE" in an error message (AWS's
+ * messages quote the Authorization header) is cut to
+ * "Signature=<redacted>": events never carry signatures.
  *
  * Thread-safety: no shared state.
  */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -43,6 +45,10 @@ grow(struct record *r, size_t n)
 
 	if (r->is_failed)
 		return false;
+	if (n > SIZE_MAX / 4 - r->len) {
+		r->is_failed = true;
+		return false;
+	}
 	cap = r->cap > 0 ? r->cap : RECORD_START_CAP;
 	while (cap < r->len + n + 1)
 		cap *= 2;

@@ -606,7 +606,7 @@ audit_sink_file_open(const struct audit_config *cfg,
 {
 	struct audit_file_sink	*sink = NULL;
 	pthread_condattr_t	 attr;
-	pthread_mutexattr_t	 mattr;
+	pthread_mutexattr_t	 mutex_attr;
 	uint64_t		*numbers = NULL;
 	size_t			 count = 0;
 	struct stat		 sb;
@@ -616,12 +616,17 @@ audit_sink_file_open(const struct audit_config *cfg,
 		secret_buf_free(cfg->signing_key);
 		return error_set(err, STATUS_NO_MEMORY, "out of memory");
 	}
-	/* Held for one write(2): a writer that finds it taken spins a little
-	 * before it sleeps, which spares most of the futex round trips. */
-	pthread_mutexattr_init(&mattr);
-	pthread_mutexattr_settype(&mattr, PTHREAD_MUTEX_ADAPTIVE_NP);
-	pthread_mutex_init(&sink->lock, &mattr);
-	pthread_mutexattr_destroy(&mattr);
+	/*
+	 * Held per event for the chaining, the hash and the write(2) (and
+	 * the rare rotation or sync): a writer that finds it taken spins a
+	 * little before it sleeps, which spares most futex round trips.
+	 */
+	pthread_mutexattr_init(&mutex_attr);
+#ifdef __GLIBC__
+	pthread_mutexattr_settype(&mutex_attr, PTHREAD_MUTEX_ADAPTIVE_NP);
+#endif
+	pthread_mutex_init(&sink->lock, &mutex_attr);
+	pthread_mutexattr_destroy(&mutex_attr);
 	/* The flusher's deadlines are on the monotonic clock. */
 	pthread_condattr_init(&attr);
 	pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);

@@ -34,8 +34,12 @@ str_copy(char *dst, size_t size, const char *src)
 	return true;
 }
 
-/* The strings up to a NULL, one after the other; true when all fitted. */
-static inline bool
+/*
+ * The strings up to the NULL that ends the list, one after the other;
+ * true when all fitted.  None of them may be NULL but the last; size
+ * must not be 0.
+ */
+static inline bool __attribute__((__sentinel__))
 str_concat(char *dst, size_t size, ...)
 {
 	va_list		 ap;
@@ -43,8 +47,9 @@ str_concat(char *dst, size_t size, ...)
 	size_t		 len = 0;
 	bool		 fits = true;
 
-	if (size > 0)
-		dst[0] = '\0';
+	if (size == 0)
+		return false;
+	dst[0] = '\0';
 	va_start(ap, size);
 	while (fits && (s = va_arg(ap, const char *)) != NULL) {
 		fits = str_copy(dst + len, size - len, s);

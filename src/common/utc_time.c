@@ -37,12 +37,12 @@ utc_time_format_iso(int64_t seconds, char out[UTC_TIME_ISO_LEN + 1])
 		secs += 86400;
 		days--;
 	}
-	days += 719468;			/* from 1970-01-01 to 0000-03-01 */
+	days += 719468;		/* from 1970-01-01 to 0000-03-01 */
 	era = (days >= 0 ? days : days - 146096) / 146097;
-	doe = days - era * 146097;				/* [0, 146096] */
+	doe = days - era * 146097;			/* [0, 146096] */
 	yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
 	y = yoe + era * 400;
-	doy = doe - (365 * yoe + yoe / 4 - yoe / 100);		/* [0, 365] */
+	doy = doe - (365 * yoe + yoe / 4 - yoe / 100);	/* [0, 365] */
 	mp = (5 * doy + 2) / 153;				/* March = 0 */
 	day = (unsigned int)(doy - (153 * mp + 2) / 5 + 1);
 	month = (unsigned int)(mp < 10 ? mp + 3 : mp - 9);

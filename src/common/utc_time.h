@@ -12,13 +12,14 @@
 
 #include <stdint.h>
 
-/* "YYYY-MM-DDTHH:MM:SSZ" and its terminator. */
+/* The length of "YYYY-MM-DDTHH:MM:SSZ", without the terminator. */
 #define UTC_TIME_ISO_LEN	20
 
 /*
  * Writes seconds (years 0 to 9999; others are clamped to those bounds)
  * as "YYYY-MM-DDTHH:MM:SSZ" into out.
  */
-void	 utc_time_format_iso(int64_t seconds, char out[UTC_TIME_ISO_LEN + 1]);
+void	 utc_time_format_iso(int64_t seconds,
+	    char out[UTC_TIME_ISO_LEN + 1]);
 
 #endif

@@ -839,7 +839,8 @@ secret_forget_missing(struct core_request *req, const char *secret_id,
 	    arn_parse(secret_id, &parts) == STATUS_OK &&
 	    strncmp(parts.resource, "secret:", 7) == 0) {
 		name = secret_id + strlen(secret_id) - strlen(parts.resource) + 7;
-		(void)str_copy(account_id, sizeof(account_id), parts.account_id);
+		(void)str_copy(account_id, sizeof(account_id),
+		    parts.account_id);
 		arn = strdup(secret_id);
 	} else if (asprintf(&arn, "arn:aws:secretsmanager:%s:%s:secret:%s",
 	    req->region, req->account_id, secret_id) < 0)

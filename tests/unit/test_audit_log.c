@@ -459,14 +459,53 @@ test_strings_are_escaped_and_utf8_checked(void **state)
 	    "sourceIPAddress")), "(invalid UTF-8)");
 	assert_string_equal(json_string_value(json_object_get(rec, "awsRegion")),
 	    "(invalid UTF-8)");
-	assert_string_equal(json_string_value(json_object_get(rec, "requestID")),
-	    "(invalid UTF-8)");
+	assert_string_equal(json_string_value(json_object_get(rec,
+	    "requestID")), "(invalid UTF-8)");
 	assert_string_equal(json_string_value(json_object_get(json_object_get(
 	    rec, "requestParameters"), "secretId")), "a\"b");
 	assert_null(json_object_get(rec, "errorCode"));
 	assert_true(json_is_null(json_object_get(rec, "responseElements")));
 	assert_string_equal(json_string_value(json_object_get(json_object_get(
 	    rec, "userIdentity"), "type")), "Unknown");
+	json_decref(rec);
+	lines_free(&l);
+}
+
+/* Past the record's first 1 KiB: long strings are kept whole, and a bad
+ * byte at the end of one takes back all of it after the buffer grew. */
+static void
+test_long_strings_grow_the_record(void **state)
+{
+	struct fixture		*f = *state;
+	struct audit_log	*log = log_open(f, 0, 0, 1000);
+	struct audit_event	 ev;
+	struct lines		 l;
+	json_t			*rec;
+	char			 agent[3001], bad[5001];
+
+	memset(agent, 'a', sizeof(agent) - 1);
+	agent[sizeof(agent) - 1] = '\0';
+	agent[1500] = '"';
+	memset(bad, 'b', sizeof(bad) - 2);
+	bad[sizeof(bad) - 2] = '\xc3';
+	bad[sizeof(bad) - 1] = '\0';
+	memset(&ev, 0, sizeof(ev));
+	ev.time_ms = 1714564800000LL;
+	ev.event_name = "GetSecretValue";
+	ev.user_agent = agent;
+	ev.request_id = bad;
+	ev.region = "us-east-1";
+	assert_int_equal(audit_record(log, &ev), STATUS_OK);
+	audit_close(log);
+	l = lines_read(f, 1);
+	assert_non_null(rec = json_loads(l.line[0], JSON_REJECT_DUPLICATES,
+	    NULL));
+	assert_string_equal(json_string_value(json_object_get(rec,
+	    "userAgent")), agent);
+	assert_string_equal(json_string_value(json_object_get(rec,
+	    "requestID")), "(invalid UTF-8)");
+	assert_string_equal(json_string_value(json_object_get(rec,
+	    "awsRegion")), "us-east-1");
 	json_decref(rec);
 	lines_free(&l);
 }
@@ -1256,6 +1295,7 @@ main(void)
 		T(test_alarm_is_in_additional_event_data),
 		T(test_service_event_names_the_service),
 		T(test_strings_are_escaped_and_utf8_checked),
+		T(test_long_strings_grow_the_record),
 		T(test_signatures_in_error_messages_are_cut),
 		T(test_restart_continues_the_chain_in_a_new_file),
 		T(test_second_writer_is_refused),

@@ -18,7 +18,9 @@
 static void
 test_matches_snprintf_at_every_size(void **state)
 {
-	static const char	*inputs[] = { "", "a", "abc", "arn:aws:iam::1:u" };
+	static const char	*inputs[] = {
+		"", "a", "abc", "arn:aws:iam::1:u",
+	};
 
 	(void)state;
 	for (size_t i = 0; i < sizeof(inputs) / sizeof(inputs[0]); i++) {
@@ -67,13 +69,16 @@ test_concat_matches_snprintf_at_every_size(void **state)
 }
 
 static void
-test_concat_of_nothing_is_empty(void **state)
+test_concat_of_nothing_is_empty_and_size_zero_fails(void **state)
 {
 	char	 buf[4] = "xyz";
 
 	(void)state;
 	assert_true(str_concat(buf, sizeof(buf), NULL));
 	assert_string_equal(buf, "");
+	memcpy(buf, "xyz", 4);
+	assert_false(str_concat(buf, 0, "a", NULL));
+	assert_string_equal(buf, "xyz");
 }
 
 int
@@ -81,9 +86,10 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_matches_snprintf_at_every_size),
-		cmocka_unit_test(test_null_is_empty_and_size_zero_writes_nothing),
+		cmocka_unit_test(
+		    test_null_is_empty_and_size_zero_writes_nothing),
 		cmocka_unit_test(test_concat_matches_snprintf_at_every_size),
-		cmocka_unit_test(test_concat_of_nothing_is_empty),
+		cmocka_unit_test(test_concat_of_nothing_is_empty_and_size_zero_fails),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
