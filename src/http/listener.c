@@ -48,6 +48,9 @@
 #include "http/http.h"
 #include "http/http_internal.h"
 
+/* A body's first buffer; it doubles from there as chunks arrive. */
+#define BODY_FIRST_CAP	256
+
 struct request_state;
 struct http_server;
 
@@ -373,7 +376,11 @@ access_handler(void *cls, struct MHD_Connection *conn, const char *url,
 			return MHD_YES;		/* drain; answer 413 at the end */
 		}
 		if (rs->body_len + n > rs->body_cap) {
-			size_t		 ncap = rs->body_cap ? rs->body_cap : 4096;
+			/* The first chunk is most often the whole body (an
+			 * SDK's request is a few dozen bytes): sized to it,
+			 * the buffer is cheap to get and to wipe. */
+			size_t		 ncap = rs->body_cap ? rs->body_cap :
+			    BODY_FIRST_CAP;
 			unsigned char	*nb;
 
 			while (ncap < rs->body_len + n)
