@@ -40,7 +40,8 @@ hex_value(char c)
 	return -1;
 }
 
-/* The token of a presigned request, percent-decoded into buf. */
+/* The token of a presigned request, percent-decoded into buf; NULL, and
+ * nothing left in buf, when there is none or it does not fit. */
 static const char *
 token_from_query(const char *query, char *buf, size_t size)
 {
@@ -55,8 +56,10 @@ token_from_query(const char *query, char *buf, size_t size)
 			continue;
 		for (v = p + sizeof(TOKEN_PARAM) - 1; *v != '\0' && *v != '&';
 		    v++) {
-			if (o + 1 >= size)
+			if (o + 1 >= size) {
+				explicit_bzero(buf, o);
 				return NULL;
+			}
 			if (*v == '%' && (hi = hex_value(v[1])) >= 0 &&
 			    (lo = hex_value(v[2])) >= 0) {
 				buf[o++] = (char)(hi << 4 | lo);
@@ -131,7 +134,10 @@ api_credentials_lookup(void *arg, const char *access_key_id,
 	*secret = sb;
 	sb = NULL;
 out:
-	explicit_bzero(buf, sizeof(buf));
+	/* A presigned request's token was copied here (a session token is
+	 * a credential); otherwise buf holds nothing. */
+	if (token == buf)
+		explicit_bzero(buf, sizeof(buf));
 	secret_buf_free(sb);
 	if (st != STATUS_OK)
 		api_call_identity_cleanup(call);
