@@ -434,7 +434,8 @@ respond_health(struct http_response *resp)
 }
 
 /*
- * Which requests may wait for the disk: everything but plain GETs and the
+ * Which requests may wait for the disk: everything but plain GETs (a
+ * query-protocol GET, which may be any IAM action, is not plain) and the
  * JSON reads (Get*, Describe*, List*, BatchGet*), so that writes waiting
  * for their group commit run on the listener's blocking pool.  A read that
  * writes now and then (the first GetSecretValue of a secret each day
@@ -448,7 +449,7 @@ api_request_may_block(void *arg, const struct http_request *req)
 
 	(void)arg;
 	if (strcmp(req->method, "GET") == 0 || strcmp(req->method, "HEAD") == 0)
-		return false;
+		return query_protocol_is_request(req);
 	if ((target = http_request_header(req, "X-Amz-Target")) == NULL ||
 	    (op = strrchr(target, '.')) == NULL)
 		return true;
@@ -506,7 +507,7 @@ api_handle_http(void *arg, const struct http_request *req,
 	has_target = json_protocol_target(req, &target, NULL) == STATUS_OK;
 	if (has_target)
 		svc = service_find(target.prefix);
-	else if (query_protocol_is_form(req))
+	else if (query_protocol_is_request(req))
 		svc = api_query_service(req);	/* IAM, STS */
 
 	/* Who is asking. */

@@ -57,13 +57,16 @@ void		 json_protocol_respond_error(struct http_response *resp,
 #define QUERY_DEPTH_MAX		8	/* dotted parts of a name */
 #define QUERY_LIST_MAX		1000	/* highest list position */
 
-/* A POST with a form-encoded body and no X-Amz-Target. */
-bool		 query_protocol_is_form(const struct http_request *req);
+/* No X-Amz-Target, and a POST with a form-encoded body or a GET whose
+ * query string has an Action pair. */
+bool		 query_protocol_is_request(const struct http_request *req);
 /* Decode a form body into a JSON object of strings, structures and lists
  * ("A.member.1=x" is {"A": ["x"]}); Action and Version stay in it.
  * STATUS_SERIALIZATION on anything malformed or beyond the limits above. */
 enum status	 query_protocol_parse(const unsigned char *body, size_t len,
 		    json_t **out, struct error *err);
+/* query_protocol_parse of a POST's body or a GET's query string (less
+ * a presigned request's X-Amz-* pairs). */
 enum status	 query_protocol_body(const struct http_request *req,
 		    json_t **out, struct error *err);
 

@@ -2,7 +2,9 @@
  * query_protocol.c: the AWS Query protocol, which IAM and STS speak.
  *
  * Requests: POST / with Content-Type application/x-www-form-urlencoded and
- * a body of Action=CreateUser&Version=2010-05-08&UserName=... .  Names
+ * a body of Action=CreateUser&Version=2010-05-08&UserName=... , or a GET
+ * with those pairs in its query string (a presigned URL, its SigV4 pairs
+ * beside them, as Kubernetes' AWS authenticator sends).  Names
  * with dots build structures ("Tags.member.1.Key"); a structure whose only
  * member is "member", holding members numbered 1, 2, ..., is a list.  The
  * decoder turns a body into the JSON object the JSON protocol would have
@@ -35,14 +37,36 @@
 
 /* ---- requests ---- */
 
+/* SigV4's own pairs in a presigned query: not parameters of the action. */
+static const char *const presign_params[] = {
+	"X-Amz-Algorithm", "X-Amz-Credential", "X-Amz-Date", "X-Amz-Expires",
+	"X-Amz-Security-Token", "X-Amz-Signature", "X-Amz-SignedHeaders",
+};
+
+/* Whether query has an Action=... pair. */
+static bool
+query_names_action(const char *query)
+{
+	for (const char *p = query; p != NULL; p = strchr(p, '&')) {
+		if (*p == '&')
+			p++;
+		if (strncmp(p, "Action=", 7) == 0)
+			return true;
+	}
+	return false;
+}
+
 bool
-query_protocol_is_form(const struct http_request *req)
+query_protocol_is_request(const struct http_request *req)
 {
 	const char	*ct = http_request_header(req, "Content-Type");
 	size_t		 n = sizeof(FORM_CONTENT_TYPE) - 1;
 
-	if (strcmp(req->method, "POST") != 0 || ct == NULL ||
-	    http_request_header(req, "X-Amz-Target") != NULL)
+	if (http_request_header(req, "X-Amz-Target") != NULL)
+		return false;
+	if (strcmp(req->method, "GET") == 0)
+		return req->query != NULL && query_names_action(req->query);
+	if (strcmp(req->method, "POST") != 0 || ct == NULL)
 		return false;
 	while (*ct == ' ')
 		ct++;
@@ -325,7 +349,20 @@ enum status
 query_protocol_body(const struct http_request *req, json_t **out,
     struct error *err)
 {
-	return query_protocol_parse(req->body, req->body_len, out, err);
+	enum status	 st;
+
+	if (strcmp(req->method, "GET") != 0)
+		return query_protocol_parse(req->body, req->body_len, out, err);
+	if (req->query == NULL)
+		return query_protocol_parse((const unsigned char *)"", 0, out,
+		    err);
+	if ((st = query_protocol_parse((const unsigned char *)req->query,
+	    strlen(req->query), out, err)) != STATUS_OK)
+		return st;
+	for (size_t i = 0; i < sizeof(presign_params) /
+	    sizeof(presign_params[0]); i++)
+		json_object_del(*out, presign_params[i]);
+	return STATUS_OK;
 }
 
 /* ---- XML ---- */

@@ -96,6 +96,31 @@ def test_assume_role_gives_working_temporary_credentials(server, iam, sts):
     sm.delete_secret(SecretId=sid, ForceDeleteWithoutRecovery=True)
 
 
+def test_presigned_request_carries_its_session_token_in_the_query(server, iam,
+                                                                  sts):
+    """A presigned GetCallerIdentity URL (what Kubernetes' AWS authenticator
+    sends as its token) of a role session: a GET whose query carries the
+    action and SigV4, X-Amz-Security-Token included."""
+    import urllib.error
+    import urllib.request
+    name = make_role(iam)
+    c = sts.assume_role(RoleArn=role_arn(name), RoleSessionName="url-1")["Credentials"]
+    creds, token = session_of(c)
+    url = sts_client(server, creds=creds, token=token).generate_presigned_url(
+        "get_caller_identity", ExpiresIn=60, HttpMethod="GET")
+    assert "X-Amz-Security-Token=" in url
+    try:
+        with urllib.request.urlopen(url, timeout=10) as r:
+            body = r.read().decode()
+    except urllib.error.HTTPError as e:
+        raise AssertionError(f"{e.code} {e.read().decode()}") from e
+    assert f"arn:aws:sts::{ACCOUNT}:assumed-role/{name}/url-1" in body
+    bad = url.replace("X-Amz-Security-Token=", "X-Amz-Security-Token=x", 1)
+    with pytest.raises(urllib.error.HTTPError) as e:
+        urllib.request.urlopen(bad, timeout=10)
+    assert e.value.code == 403
+
+
 def test_temporary_credentials_need_their_own_session_token(server, iam, sts):
     name = make_role(iam)
     c = sts.assume_role(RoleArn=role_arn(name), RoleSessionName="s1")["Credentials"]

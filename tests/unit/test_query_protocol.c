@@ -164,7 +164,7 @@ test_too_many_parameters_are_refused(void **state)
 }
 
 static void
-test_only_form_posts_without_a_target_are_query(void **state)
+test_only_form_posts_and_action_gets_without_a_target_are_query(void **state)
 {
 	struct http_request req;
 
@@ -175,21 +175,62 @@ test_only_form_posts_without_a_target_are_query(void **state)
 	req.headers[0].name = "Content-Type";
 	req.headers[0].value = "application/x-www-form-urlencoded; charset=utf-8";
 	req.header_count = 1;
-	assert_true(query_protocol_is_form(&req));
+	assert_true(query_protocol_is_request(&req));
 	req.headers[0].value = "Application/X-WWW-Form-Urlencoded";
-	assert_true(query_protocol_is_form(&req));
+	assert_true(query_protocol_is_request(&req));
 	req.headers[0].value = "application/x-www-form-urlencodedX";
-	assert_false(query_protocol_is_form(&req));
+	assert_false(query_protocol_is_request(&req));
 	req.headers[0].value = "application/x-amz-json-1.1";
-	assert_false(query_protocol_is_form(&req));
+	assert_false(query_protocol_is_request(&req));
 	req.headers[0].value = "application/x-www-form-urlencoded";
 	req.headers[1].name = "X-Amz-Target";
 	req.headers[1].value = "secretsmanager.ListSecrets";
 	req.header_count = 2;
-	assert_false(query_protocol_is_form(&req));
+	assert_false(query_protocol_is_request(&req));
 	req.header_count = 1;
 	req.method = "GET";
-	assert_false(query_protocol_is_form(&req));
+	assert_false(query_protocol_is_request(&req));
+	/* A GET is one when its query names an action (a presigned URL). */
+	req.query = "Version=2011-06-15&Action=GetCallerIdentity";
+	assert_true(query_protocol_is_request(&req));
+	req.query = "NoAction=1&XAction=2";
+	assert_false(query_protocol_is_request(&req));
+}
+
+static void
+test_a_get_takes_its_parameters_from_the_query(void **state)
+{
+	struct http_request	 req;
+	struct error		 err;
+	json_t			*out = NULL;
+	const char		*body = "Action=CreateUser";
+
+	(void)state;
+	memset(&req, 0, sizeof(req));
+	req.method = "GET";
+	req.path = "/";
+	req.query = "Action=GetCallerIdentity&Version=2011-06-15&"
+	    "X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=AKIA%2F20261128"
+	    "%2Fus-east-1%2Fsts%2Faws4_request&X-Amz-Date=20261128T000000Z&"
+	    "X-Amz-Expires=60&X-Amz-SignedHeaders=host&"
+	    "X-Amz-Security-Token=tok%2B&X-Amz-Signature=00&Tags.member.1=a";
+	req.body = (const unsigned char *)body;
+	req.body_len = strlen(body);
+	assert_int_equal(query_protocol_body(&req, &out, &err), STATUS_OK);
+	/* The action's pairs, none of SigV4's, and not the body's. */
+	assert_int_equal(json_object_size(out), 3);
+	assert_string_equal(json_string_value(json_object_get(out, "Action")),
+	    "GetCallerIdentity");
+	assert_string_equal(json_string_value(json_object_get(out,
+	    "Version")), "2011-06-15");
+	assert_string_equal(json_string_value(json_array_get(
+	    json_object_get(out, "Tags"), 0)), "a");
+	json_decref(out);
+	req.method = "POST";
+	assert_int_equal(query_protocol_body(&req, &out, &err), STATUS_OK);
+	assert_string_equal(json_string_value(json_object_get(out, "Action")),
+	    "CreateUser");
+	json_decref(out);
 }
 
 static void
@@ -269,7 +310,9 @@ main(void)
 		    test_bad_escapes_nul_and_invalid_utf8_are_refused),
 		cmocka_unit_test(test_names_and_list_positions_are_bounded),
 		cmocka_unit_test(test_too_many_parameters_are_refused),
-		cmocka_unit_test(test_only_form_posts_without_a_target_are_query),
+		cmocka_unit_test(
+		    test_only_form_posts_and_action_gets_without_a_target_are_query),
+		cmocka_unit_test(test_a_get_takes_its_parameters_from_the_query),
 		cmocka_unit_test(test_answers_are_xml_with_lists_and_escaping),
 		cmocka_unit_test(test_errors_are_error_responses),
 	};
