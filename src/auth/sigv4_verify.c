@@ -5,7 +5,9 @@
  * Checks run in the order AWS's JSON services run them (as recorded by
  * dynalite against DynamoDB): an Authorization header or query-string
  * credentials at all; well-formed key=value pairs; Credential, Signature,
- * SignedHeaders and a date present; the date's format; the clock skew;
+ * SignedHeaders and a date present; the date's format; the clock skew (for
+ * a presigned request that says X-Amz-Expires: not before its date, less
+ * the skew, nor after its date plus those seconds, as SigV4 defines it);
  * 'host' (and the date header) signed; the credential scope; the access key;
  * the signature.  Two checks run earlier than on AWS because the parser
  * owns them: the algorithm name and the credential's five elements.
@@ -39,6 +41,7 @@
  */
 #define SIGV4_CACHE_SLOTS	256
 #define SIGV4_DEFAULT_SKEW	300
+#define SIGV4_EXPIRES_MAX	604800	/* X-Amz-Expires: seven days */
 #define SIGV4_ISO_LEN		16	/* 20150830T123600Z */
 #define SIGV4_NAME_MAX		64	/* region and service, with the NUL */
 #define SIGV4_KEY_ID_MAX	\
@@ -83,6 +86,7 @@ struct sigv4_credentials {
 	const char	*date_header;		/* "x-amz-date", "date", NULL */
 	char		*query;			/* canonical input; malloc'd */
 	bool		 is_query_auth;
+	int64_t		 expires;		/* X-Amz-Expires; 0: none */
 };
 
 struct sigv4_cache *
@@ -426,9 +430,10 @@ sigv4_verify_format_skew(int skew, char *out, size_t size)
 		snprintf(out, size, "%d sec", skew);
 }
 
+/* expires: a presigned request's X-Amz-Expires, 0 for none. */
 static enum status
 sigv4_verify_time(const struct auth_request *req, time_t request_at,
-    const char *request_iso, struct error *err)
+    int64_t expires, const char *request_iso, struct error *err)
 {
 	char		 bound[SIGV4_ISO_LEN + 1], now[SIGV4_ISO_LEN + 1];
 	char		 window[32];
@@ -436,6 +441,15 @@ sigv4_verify_time(const struct auth_request *req, time_t request_at,
 
 	if (req->max_skew_seconds > 0)
 		skew = req->max_skew_seconds;
+	if (expires > 0 && request_at <= req->now + skew) {
+		if (req->now <= request_at + expires)
+			return STATUS_OK;
+		sigv4_verify_format_iso(req->now, now);
+		sigv4_verify_format_iso(req->now - expires, bound);
+		return error_set(err, STATUS_INVALID_SIGNATURE,
+		    "Signature expired: %s is now earlier than %s (%s - %lld "
+		    "sec.)", request_iso, bound, now, (long long)expires);
+	}
 	if (request_at >= req->now - skew && request_at <= req->now + skew)
 		return STATUS_OK;
 
@@ -505,6 +519,37 @@ sigv4_verify_credentials_header(const struct sigv4_request *http,
 	return STATUS_OK;
 }
 
+/* A presigned request's X-Amz-Expires: 1 to 7 days of seconds, or absent
+ * (*out 0: the clock skew alone bounds the request). */
+static enum status
+sigv4_verify_expires(const char *query, int64_t *out, struct error *err)
+{
+	char		*value = NULL;
+	bool		 found;
+	int64_t		 n = 0;
+	enum status	 st = STATUS_OK;
+
+	*out = 0;
+	if (sigv4_verify_query_param(query, "X-Amz-Expires", &found, &value) !=
+	    STATUS_OK)
+		return error_set(err, STATUS_NO_MEMORY, MSG_INTERNAL);
+	if (!found)
+		goto out;
+	for (const char *p = value; *p != '\0' && n <= SIGV4_EXPIRES_MAX; p++)
+		n = *p >= '0' && *p <= '9' ? n * 10 + (*p - '0') :
+		    SIGV4_EXPIRES_MAX + 1;
+	if (n < 1 || n > SIGV4_EXPIRES_MAX) {
+		st = error_set(err, STATUS_INCOMPLETE_SIGNATURE,
+		    "X-Amz-Expires must be a number of seconds from 1 to %d; "
+		    "got '%.16s'.", SIGV4_EXPIRES_MAX, value);
+		goto out;
+	}
+	*out = n;
+out:
+	free(value);
+	return st;
+}
+
 static enum status
 sigv4_verify_credentials_query(const struct sigv4_request *http,
     struct sigv4_credentials *cred, struct error *err)
@@ -557,6 +602,9 @@ sigv4_verify_credentials_query(const struct sigv4_request *http,
 		error_set(err, st, MSG_INTERNAL);
 		goto out;
 	}
+	if ((st = sigv4_verify_expires(http->query, &cred->expires, err)) !=
+	    STATUS_OK)
+		goto out;
 	cred->date_value = values[4];
 	values[4] = NULL;
 	cred->date_header = NULL;
@@ -663,6 +711,7 @@ sigv4_credentials_init(struct sigv4_credentials *cred)
 	cred->date_header = NULL;
 	cred->query = NULL;
 	cred->is_query_auth = false;
+	cred->expires = 0;
 }
 
 static void
@@ -739,8 +788,8 @@ sigv4_verify(const struct auth_request *req, auth_key_lookup_fn lookup,
 		goto out;
 	}
 	sigv4_verify_format_iso(request_at, request_iso);
-	if ((st = sigv4_verify_time(req, request_at, request_iso, err)) !=
-	    STATUS_OK)
+	if ((st = sigv4_verify_time(req, request_at, cred.expires, request_iso,
+	    err)) != STATUS_OK)
 		goto out;
 
 	if (!sigv4_verify_list_has(cred.auth.signed_headers, "host")) {

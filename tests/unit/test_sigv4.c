@@ -1131,6 +1131,107 @@ test_presigned_query_is_accepted(void **state)
 	free(sts);
 }
 
+/* A presigned ListSecrets dated SUITE_DATE (NOW) with X-Amz-Expires=expires
+ * (left out when NULL), signed, into query. */
+static void
+presigned_query(const char *expires, char *query, size_t size)
+{
+	static const struct sigv4_header headers[] = {
+		{ "Host", "secretsmanager.us-east-1.amazonaws.com" },
+	};
+	struct sigv4_request http = { "GET", "/", NULL, headers, 1, NULL, 0 };
+	char		*canonical = NULL, *sts = NULL;
+	char		 signature[65], base[512];
+	unsigned char	 key[SIGV4_HASH_LEN];
+
+	snprintf(base, sizeof(base), "Action=ListSecrets&X-Amz-Algorithm="
+	    "AWS4-HMAC-SHA256&X-Amz-Credential=AKIDEXAMPLE%%2F20150830%%2F"
+	    "us-east-1%%2Fsecretsmanager%%2Faws4_request&X-Amz-Date="
+	    SUITE_DATE "%s%s&X-Amz-SignedHeaders=host",
+	    expires != NULL ? "&X-Amz-Expires=" : "",
+	    expires != NULL ? expires : "");
+	http.query = base;
+	assert_int_equal(sigv4_canonical_request(&http, "host", EMPTY_HASH,
+	    &canonical), STATUS_OK);
+	assert_int_equal(sigv4_string_to_sign(SUITE_DATE,
+	    "20150830/us-east-1/secretsmanager/aws4_request", canonical, &sts),
+	    STATUS_OK);
+	sigv4_signing_key(SUITE_SECRET, "20150830", "us-east-1",
+	    "secretsmanager", key);
+	sigv4_signature(key, sts, signature);
+	snprintf(query, size, "%s&X-Amz-Signature=%s", base, signature);
+	free(canonical);
+	free(sts);
+}
+
+static enum status
+presigned_verify(struct fixture *f, const char *expires, time_t now,
+    struct error *err)
+{
+	static const struct sigv4_header headers[] = {
+		{ "Host", "secretsmanager.us-east-1.amazonaws.com" },
+	};
+	struct auth_request req;
+	struct auth_result result;
+	char		 query[1024];
+
+	presigned_query(expires, query, sizeof(query));
+	memset(&req, 0, sizeof(req));
+	req.http = (struct sigv4_request){ "GET", "/", query, headers, 1,
+	    NULL, 0 };
+	req.now = now;
+	req.max_skew_seconds = 300;
+	req.expected_service = "secretsmanager";
+	return sigv4_verify(&req, fixture_lookup, f, NULL, &result, err);
+}
+
+/* X-Amz-Expires bounds a presigned request, shorter or longer than the
+ * clock skew; without it the skew alone does. */
+static void
+test_presigned_query_honours_its_expiry(void **state)
+{
+	struct fixture	*f = *state;
+	struct error	 err;
+
+	assert_int_equal(presigned_verify(f, "60", NOW + 60, &err), STATUS_OK);
+	assert_int_equal(presigned_verify(f, "60", NOW + 61, &err),
+	    STATUS_INVALID_SIGNATURE);
+	assert_string_equal(err.message, "Signature expired: 20150830T123600Z "
+	    "is now earlier than 20150830T123601Z (20150830T123701Z - 60 "
+	    "sec.)");
+	assert_int_equal(presigned_verify(f, "900", NOW + 900, &err),
+	    STATUS_OK);
+	assert_int_equal(presigned_verify(f, "900", NOW + 901, &err),
+	    STATUS_INVALID_SIGNATURE);
+	assert_int_equal(presigned_verify(f, "900", NOW - 300, &err),
+	    STATUS_OK);
+	assert_int_equal(presigned_verify(f, "900", NOW - 301, &err),
+	    STATUS_INVALID_SIGNATURE);
+	assert_non_null(strstr(err.message, "not yet current"));
+	assert_int_equal(presigned_verify(f, NULL, NOW + 300, &err),
+	    STATUS_OK);
+	assert_int_equal(presigned_verify(f, NULL, NOW + 301, &err),
+	    STATUS_INVALID_SIGNATURE);
+	assert_int_equal(presigned_verify(f, "604800", NOW + 604800, &err),
+	    STATUS_OK);
+}
+
+static void
+test_presigned_query_refuses_a_bad_expiry(void **state)
+{
+	struct fixture	*f = *state;
+	struct error	 err;
+	static const char *const bad[] = {
+		"0", "604801", "99999999999999999999", "-5", "6O", "",
+	};
+
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		assert_int_equal(presigned_verify(f, bad[i], NOW, &err),
+		    STATUS_INCOMPLETE_SIGNATURE);
+		assert_non_null(strstr(err.message, "X-Amz-Expires must be"));
+	}
+}
+
 static void
 test_query_auth_names_missing_parameters(void **state)
 {
@@ -1229,6 +1330,8 @@ main(void)
 		T(test_tampered_body_is_rejected),
 		T(test_wrong_secret_is_rejected),
 		T(test_expired_signature_names_both_times),
+		T(test_presigned_query_honours_its_expiry),
+		T(test_presigned_query_refuses_a_bad_expiry),
 		T(test_future_signature_names_both_times),
 		T(test_signature_at_edge_of_window_is_accepted),
 		T(test_unknown_access_key_is_unrecognized_client),
