@@ -142,12 +142,17 @@ api_query_service(const struct http_request *req)
 			return &api_service_sts;
 		return &api_service_iam;
 	}
-	/* A presigned request: X-Amz-Credential=KEY/DATE/REGION/sts/... */
+	/* A presigned request: X-Amz-Credential=KEY/DATE/REGION/sts/... ,
+	 * the service looked for in that value only. */
 	if (req->query != NULL &&
-	    (cred = strstr(req->query, "X-Amz-Credential=")) != NULL &&
-	    (strstr(cred, "%2Fsts%2F") != NULL ||
-	    strstr(cred, "%2fsts%2f") != NULL || strstr(cred, "/sts/") != NULL))
-		return &api_service_sts;
+	    (cred = strstr(req->query, "X-Amz-Credential=")) != NULL) {
+		size_t	 len = strcspn(cred, "&");
+
+		if (memmem(cred, len, "%2Fsts%2F", 9) != NULL ||
+		    memmem(cred, len, "%2fsts%2f", 9) != NULL ||
+		    memmem(cred, len, "/sts/", 5) != NULL)
+			return &api_service_sts;
+	}
 	return &api_service_iam;
 }
 

@@ -121,6 +121,24 @@ def test_presigned_request_carries_its_session_token_in_the_query(server, iam,
     assert e.value.code == 403
 
 
+def test_presigned_iam_request_is_iam_whatever_its_other_pairs_say(server, iam):
+    """The service of a presigned request is the one its credential scope
+    names: a later pair holding "/sts/" does not make an IAM request STS.
+    The canonical query is sorted, so moving a pair keeps the signature."""
+    import urllib.parse
+    import urllib.request
+    url = iam.generate_presigned_url("list_users", Params={"PathPrefix": "/sts/"},
+                                     ExpiresIn=60, HttpMethod="GET")
+    base, query = url.split("?", 1)
+    pairs = query.split("&")
+    moved = [p for p in pairs if not p.startswith("PathPrefix=")]
+    moved += [p for p in pairs if p.startswith("PathPrefix=")]
+    assert moved[-1] == "PathPrefix=%2Fsts%2F"
+    with urllib.request.urlopen(base + "?" + "&".join(moved), timeout=10) as r:
+        body = r.read().decode()
+    assert "<ListUsersResponse" in body and "<IsTruncated>false" in body
+
+
 def test_temporary_credentials_need_their_own_session_token(server, iam, sts):
     name = make_role(iam)
     c = sts.assume_role(RoleArn=role_arn(name), RoleSessionName="s1")["Credentials"]
