@@ -353,6 +353,8 @@ query_protocol_body(const struct http_request *req, json_t **out,
 
 	if (strcmp(req->method, "GET") != 0)
 		return query_protocol_parse(req->body, req->body_len, out, err);
+	/* The listener rebuilds the query percent-encoded, so it holds no
+	 * raw '+' for the form decoder to read as a space. */
 	if (req->query == NULL)
 		return query_protocol_parse((const unsigned char *)"", 0, out,
 		    err);
