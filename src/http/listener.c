@@ -376,9 +376,8 @@ access_handler(void *cls, struct MHD_Connection *conn, const char *url,
 			return MHD_YES;		/* drain; answer 413 at the end */
 		}
 		if (rs->body_len + n > rs->body_cap) {
-			/* The first chunk is most often the whole body (an
-			 * SDK's request is a few dozen bytes): sized to it,
-			 * the buffer is cheap to get and to wipe. */
+			/* Most bodies are a few dozen bytes: a small first
+			 * buffer is cheap to get and to wipe. */
 			size_t		 ncap = rs->body_cap ? rs->body_cap :
 			    BODY_FIRST_CAP;
 			unsigned char	*nb;
