@@ -3,9 +3,9 @@
  * JSON, written straight into a buffer.
  *
  * This runs on every request, so the record is not built as a jansson tree:
- * strings are escaped into one growing buffer, and only the small JSON
- * members (requestParameters, responseElements, additionalEventData) go
- * through json_write_compact, which writes what json_dumps would (the
+ * it is written into one json_write text buffer, its strings and its small
+ * JSON members (requestParameters, responseElements, additionalEventData)
+ * by json_write's own writers, byte for byte what json_dumps writes (the
  * records already written and chained must keep their form).  Strings
  * that are not valid UTF-8 are recorded as "(invalid UTF-8)", as jansson
  * would refuse them.  Any "Signature=VALUE" in an error message (AWS's
@@ -14,7 +14,6 @@
  *
  * Thread-safety: no shared state.
  */
-#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,55 +25,17 @@
 #define AUDIT_EVENT_VERSION	"1.08"
 
 struct record {
-	char	*data;
-	size_t	 len;
-	size_t	 cap;
-	bool	 is_failed;
-	bool	 needs_comma;
+	struct json_text text;
+	bool		 needs_comma;
 };
 
 /* A record starts with room for a typical event (about 900 bytes). */
 #define RECORD_START_CAP	1024
 
-/* Room for n more bytes and the terminator; false once allocation failed. */
-static bool
-grow(struct record *r, size_t n)
-{
-	size_t	 cap;
-	char	*bigger;
-
-	if (r->is_failed)
-		return false;
-	if (n > SIZE_MAX / 4 - r->len) {
-		r->is_failed = true;
-		return false;
-	}
-	cap = r->cap > 0 ? r->cap : RECORD_START_CAP;
-	while (cap < r->len + n + 1)
-		cap *= 2;
-	if ((bigger = realloc(r->data, cap)) == NULL) {
-		r->is_failed = true;
-		return false;
-	}
-	r->data = bigger;
-	r->cap = cap;
-	return true;
-}
-
-static inline bool
-reserve(struct record *r, size_t n)
-{
-	return (r->len + n + 1 <= r->cap && !r->is_failed) || grow(r, n);
-}
-
-/* Unterminated while the record is built; audit_event_record ends it. */
-static inline void
+static void
 put(struct record *r, const char *s, size_t n)
 {
-	if (!reserve(r, n))
-		return;
-	memcpy(r->data + r->len, s, n);
-	r->len += n;
+	json_text_put(&r->text, s, n);
 }
 
 static void
@@ -83,94 +44,28 @@ put_str(struct record *r, const char *s)
 	put(r, s, strlen(s));
 }
 
-/* Length of the valid UTF-8 sequence at s, or 0. */
-static size_t
-utf8_length(const unsigned char *s)
-{
-	unsigned int	 c = s[0], v;
-	size_t		 n;
-
-	if (c < 0x80)
-		return 1;
-	if (c >= 0xc2 && c <= 0xdf)
-		n = 2, v = c & 0x1f;
-	else if (c >= 0xe0 && c <= 0xef)
-		n = 3, v = c & 0x0f;
-	else if (c >= 0xf0 && c <= 0xf4)
-		n = 4, v = c & 0x07;
-	else
-		return 0;
-	for (size_t i = 1; i < n; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		v = v << 6 | (s[i] & 0x3f);
-	}
-	if ((n == 3 && (v < 0x800 || (v >= 0xd800 && v <= 0xdfff))) ||
-	    (n == 4 && (v < 0x10000 || v > 0x10ffff)))
-		return 0;
-	return n;
-}
-
-/*
- * s as a JSON string (quotes included), or "(invalid UTF-8)" when it is
- * not: one pass checks and escapes, and an invalid sequence takes back
- * what was written.
- */
+/* s as a JSON string (quotes included), or "(invalid UTF-8)" when it is
+ * not. */
 static void
 put_quoted(struct record *r, const char *s)
 {
-	static const char	 hex[] = "0123456789abcdef";
-	static const char	 invalid[] = "\"(invalid UTF-8)\"";
-	const unsigned char	*p = (const unsigned char *)s, *run;
-	size_t			 start = r->len, n;
-	char			 esc[6];
+	static const char invalid[] = "\"(invalid UTF-8)\"";
 
-	put(r, "\"", 1);
-	for (run = p; *p != '\0'; p += n) {
-		unsigned char c = *p;
-
-		n = 1;
-		if (c >= 0x80) {
-			if ((n = utf8_length(p)) == 0) {
-				r->len = start;
-				put(r, invalid, sizeof(invalid) - 1);
-				return;
-			}
-			continue;
-		}
-		if (c >= 0x20 && c != '"' && c != '\\')
-			continue;
-		put(r, (const char *)run, (size_t)(p - run));
-		run = p + 1;
-		switch (c) {
-		case '"':	put(r, "\\\"", 2); break;
-		case '\\':	put(r, "\\\\", 2); break;
-		case '\n':	put(r, "\\n", 2); break;
-		case '\r':	put(r, "\\r", 2); break;
-		case '\t':	put(r, "\\t", 2); break;
-		case '\b':	put(r, "\\b", 2); break;
-		case '\f':	put(r, "\\f", 2); break;
-		default:
-			memcpy(esc, "\\u00", 4);
-			esc[4] = hex[c >> 4];
-			esc[5] = hex[c & 0x0f];
-			put(r, esc, 6);
-		}
-	}
-	put(r, (const char *)run, (size_t)(p - run));
-	put(r, "\"", 1);
+	if (!json_text_string(&r->text, s, strlen(s)))
+		put(r, invalid, sizeof(invalid) - 1);
 }
 
 /* [,]"key": in one step. */
 static void
 put_key(struct record *r, const char *key)
 {
-	size_t	 n = strlen(key);
-	char	*out;
+	struct json_text *t = &r->text;
+	size_t		 n = strlen(key);
+	char		*out;
 
-	if (!reserve(r, n + 4))
+	if (!json_text_reserve(t, n + 4))
 		return;
-	out = r->data + r->len;
+	out = t->data + t->len;
 	if (r->needs_comma)
 		*out++ = ',';
 	*out++ = '"';
@@ -178,7 +73,7 @@ put_key(struct record *r, const char *key)
 	out += n;
 	*out++ = '"';
 	*out++ = ':';
-	r->len = (size_t)(out - r->data);
+	t->len = (size_t)(out - t->data);
 	r->needs_comma = true;
 }
 
@@ -196,22 +91,13 @@ field_string(struct record *r, const char *key, const char *value)
 static void
 field_json(struct record *r, const char *key, const json_t *value)
 {
-	char	*text;
-	size_t	 len;
-
 	put_key(r, key);
 	if (value == NULL) {
 		put(r, "null", 4);
 		return;
 	}
 	/* Precision 0 is jansson's default of 17 digits. */
-	if ((text = json_write_compact(value, 0, &len)) == NULL) {
-		r->is_failed = true;
-		return;
-	}
-	put(r, text, len);
-	explicit_bzero(text, len);
-	free(text);
+	json_text_value(&r->text, value, 0);
 }
 
 static void
@@ -315,7 +201,7 @@ additional_data(struct record *r, const struct audit_event *ev)
 	    json_deep_copy(ev->additional_event_data) : json_object();
 	if (extra == NULL || !json_is_object(extra)) {
 		json_decref(extra);
-		r->is_failed = true;
+		r->text.is_failed = true;
 		return;
 	}
 	if (ev->alarm != NULL)
@@ -338,6 +224,7 @@ audit_event_record(const struct audit_event *ev, size_t *out_len)
 	    (message = scrub_signatures(ev->error_message)) == NULL)
 		return NULL;
 
+	(void)json_text_reserve(&r.text, RECORD_START_CAP - 1);
 	object_begin(&r, NULL);
 	field_string(&r, "eventVersion", AUDIT_EVENT_VERSION);
 	identity(&r, ev);
@@ -366,11 +253,5 @@ audit_event_record(const struct audit_event *ev, size_t *out_len)
 	field_string(&r, "recipientAccountId", ev->account_id);
 	object_end(&r);
 	free(message);
-	if (r.is_failed) {
-		free(r.data);
-		return NULL;
-	}
-	r.data[r.len] = '\0';	/* put keeps room for it */
-	*out_len = r.len;
-	return r.data;
+	return json_text_finish(&r.text, out_len);
 }

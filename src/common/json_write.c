@@ -29,20 +29,13 @@
 
 #define WRITER_FIRST_CAP	256
 
-struct writer {
-	char	*data;
-	size_t	 len;
-	size_t	 cap;		/* always > len once data is set: room for NUL */
-	bool	 is_failed;
-};
-
 /*
  * Room for n more bytes and the terminator.  The old buffer may hold a
  * secret, so it is copied and wiped rather than realloc'd (realloc can
  * move it and leave the old bytes behind in freed memory).
  */
-static bool
-writer_reserve(struct writer *w, size_t n)
+bool
+json_text_reserve(struct json_text *w, size_t n)
 {
 	size_t	 cap;
 	char	*bigger;
@@ -72,19 +65,19 @@ writer_reserve(struct writer *w, size_t n)
 	return true;
 }
 
-static void
-writer_put(struct writer *w, const void *p, size_t n)
+void
+json_text_put(struct json_text *w, const void *p, size_t n)
 {
-	if (!writer_reserve(w, n))
+	if (!json_text_reserve(w, n))
 		return;
 	memcpy(w->data + w->len, p, n);
 	w->len += n;
 }
 
 static void
-writer_byte(struct writer *w, char c)
+writer_byte(struct json_text *w, char c)
 {
-	if (!writer_reserve(w, 1))
+	if (!json_text_reserve(w, 1))
 		return;
 	w->data[w->len++] = c;
 }
@@ -133,8 +126,9 @@ static const unsigned char special[256] = {
 	[0x80 ... 0xFF] = 1,
 };
 
-static void
-write_string(struct writer *w, const char *s, size_t n)
+/* false, with w left mid-string, when s is not valid UTF-8. */
+static bool
+write_string(struct json_text *w, const char *s, size_t n)
 {
 	static const char	 hex[] = "0123456789ABCDEF";
 	const unsigned char	*p = (const unsigned char *)s;
@@ -150,14 +144,12 @@ write_string(struct writer *w, const char *s, size_t n)
 		}
 		if (*p >= 0x80) {
 			if ((seq = utf8_sequence_len(p,
-			    (size_t)(end - p))) == 0) {
-				w->is_failed = true;
-				return;
-			}
+			    (size_t)(end - p))) == 0)
+				return false;
 			p += seq;
 			continue;
 		}
-		writer_put(w, run, (size_t)(p - run));
+		json_text_put(w, run, (size_t)(p - run));
 		esc[0] = '\\';
 		switch (*p) {
 		case '"':
@@ -183,19 +175,20 @@ write_string(struct writer *w, const char *s, size_t n)
 			memcpy(esc + 1, "u00", 3);
 			esc[4] = hex[*p >> 4];
 			esc[5] = hex[*p & 0xF];
-			writer_put(w, esc, 6);
+			json_text_put(w, esc, 6);
 			run = ++p;
 			continue;
 		}
-		writer_put(w, esc, 2);
+		json_text_put(w, esc, 2);
 		run = ++p;
 	}
-	writer_put(w, run, (size_t)(p - run));
+	json_text_put(w, run, (size_t)(p - run));
 	writer_byte(w, '"');
+	return true;
 }
 
 static void
-write_unsigned(struct writer *w, unsigned long long u, bool is_negative)
+write_unsigned(struct json_text *w, unsigned long long u, bool is_negative)
 {
 	char	 digits[24], *p = digits + sizeof(digits);
 
@@ -205,11 +198,11 @@ write_unsigned(struct writer *w, unsigned long long u, bool is_negative)
 	} while (u != 0);
 	if (is_negative)
 		*--p = '-';
-	writer_put(w, p, (size_t)(digits + sizeof(digits) - p));
+	json_text_put(w, p, (size_t)(digits + sizeof(digits) - p));
 }
 
 static void
-write_integer(struct writer *w, json_int_t v)
+write_integer(struct json_text *w, json_int_t v)
 {
 	/* Negated as unsigned so that INT64_MIN has a magnitude. */
 	if (v < 0)
@@ -230,7 +223,7 @@ write_integer(struct writer *w, json_int_t v)
  * back ".0".  Whatever m is tried, the exact comparison decides.
  */
 static bool
-write_milliseconds(struct writer *w, double v)
+write_milliseconds(struct json_text *w, double v)
 {
 	unsigned long long	 m;
 	unsigned		 frac;
@@ -255,12 +248,12 @@ write_milliseconds(struct writer *w, double v)
 				tail[n++] = (char)('0' + frac % 10);
 		}
 	}
-	writer_put(w, tail, n);
+	json_text_put(w, tail, n);
 	return true;
 }
 
 static void
-write_real(struct writer *w, double v, int precision)
+write_real(struct json_text *w, double v, int precision)
 {
 	char		 text[64], *e, *digits, *from;
 	const char	*point;
@@ -300,11 +293,11 @@ write_real(struct writer *w, double v, int precision)
 		memmove(digits, from, len + 1 - (size_t)(from - text));
 		len -= (size_t)(from - digits);
 	}
-	writer_put(w, text, len);
+	json_text_put(w, text, len);
 }
 
 static void
-write_value(struct writer *w, const json_t *value, int precision, int depth)
+write_value(struct json_text *w, const json_t *value, int precision, int depth)
 {
 	void	*iter;
 	size_t	 count;
@@ -315,13 +308,13 @@ write_value(struct writer *w, const json_t *value, int precision, int depth)
 	}
 	switch (json_typeof(value)) {
 	case JSON_NULL:
-		writer_put(w, "null", 4);
+		json_text_put(w, "null", 4);
 		break;
 	case JSON_TRUE:
-		writer_put(w, "true", 4);
+		json_text_put(w, "true", 4);
 		break;
 	case JSON_FALSE:
-		writer_put(w, "false", 5);
+		json_text_put(w, "false", 5);
 		break;
 	case JSON_INTEGER:
 		write_integer(w, json_integer_value(value));
@@ -330,8 +323,9 @@ write_value(struct writer *w, const json_t *value, int precision, int depth)
 		write_real(w, json_real_value(value), precision);
 		break;
 	case JSON_STRING:
-		write_string(w, json_string_value(value),
-		    json_string_length(value));
+		if (!write_string(w, json_string_value(value),
+		    json_string_length(value)))
+			w->is_failed = true;
 		break;
 	case JSON_ARRAY:
 		writer_byte(w, '[');
@@ -352,8 +346,9 @@ write_value(struct writer *w, const json_t *value, int precision, int depth)
 		    first = false) {
 			if (!first)
 				writer_byte(w, ',');
-			write_string(w, json_object_iter_key(iter),
-			    json_object_iter_key_len(iter));
+			if (!write_string(w, json_object_iter_key(iter),
+			    json_object_iter_key_len(iter)))
+				w->is_failed = true;
 			writer_byte(w, ':');
 			write_value(w, json_object_iter_value(iter), precision,
 			    depth + 1);
@@ -367,25 +362,52 @@ write_value(struct writer *w, const json_t *value, int precision, int depth)
 	}
 }
 
+bool
+json_text_string(struct json_text *t, const char *s, size_t n)
+{
+	size_t	 start = t->len;
+
+	if (write_string(t, s, n))
+		return true;
+	t->len = start;
+	return false;
+}
+
+void
+json_text_value(struct json_text *t, const json_t *value, int precision)
+{
+	if (precision < 0 || precision > 31) {
+		t->is_failed = true;
+		return;
+	}
+	write_value(t, value, precision == 0 ? 17 : precision, 1);
+}
+
+char *
+json_text_finish(struct json_text *t, size_t *len_out)
+{
+	char	*data = t->data;
+
+	if (!json_text_reserve(t, 0) || t->is_failed) {
+		if (t->data != NULL) {
+			explicit_bzero(t->data, t->cap);
+			free(t->data);
+		}
+		data = NULL;
+	} else {
+		data[t->len] = '\0';
+		if (len_out != NULL)
+			*len_out = t->len;
+	}
+	memset(t, 0, sizeof(*t));
+	return data;
+}
+
 char *
 json_write_compact(const json_t *value, int precision, size_t *len_out)
 {
-	struct writer	 w = { NULL, 0, 0, false };
+	struct json_text t = { NULL, 0, 0, false };
 
-	if (precision < 0 || precision > 31)
-		return NULL;
-	if (precision == 0)
-		precision = 17;
-	write_value(&w, value, precision, 1);
-	if (!writer_reserve(&w, 0) || w.is_failed) {
-		if (w.data != NULL) {
-			explicit_bzero(w.data, w.cap);
-			free(w.data);
-		}
-		return NULL;
-	}
-	w.data[w.len] = '\0';
-	if (len_out != NULL)
-		*len_out = w.len;
-	return w.data;
+	json_text_value(&t, value, precision);
+	return json_text_finish(&t, len_out);
 }

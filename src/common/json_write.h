@@ -10,6 +10,7 @@
 #ifndef SESAME_JSON_WRITE_H
 #define SESAME_JSON_WRITE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include <jansson.h>
@@ -30,5 +31,29 @@
  */
 char	*json_write_compact(const json_t *value, int precision,
 	    size_t *len_out);
+
+/*
+ * The same text appended to a buffer of the caller's, with what else it
+ * writes (the audit record is one).  Start from all zeros.  A failure
+ * (out of memory, or json_text_value's refusals above) sticks:
+ * json_text_finish then wipes and frees the buffer and returns NULL.
+ */
+struct json_text {
+	char	*data;
+	size_t	 len;
+	size_t	 cap;		/* always > len once data is set: room for NUL */
+	bool	 is_failed;
+};
+
+/* Room for n more bytes (and the terminator); false once failed. */
+bool	 json_text_reserve(struct json_text *t, size_t n);
+void	 json_text_put(struct json_text *t, const void *p, size_t n);
+/* s as a JSON string; false, and nothing written, when s is not valid
+ * UTF-8 (the buffer has not failed: the caller may write something else). */
+bool	 json_text_string(struct json_text *t, const char *s, size_t n);
+void	 json_text_value(struct json_text *t, const json_t *value,
+	    int precision);
+/* The text, NUL-terminated and its length in *len_out, or NULL; t is reset. */
+char	*json_text_finish(struct json_text *t, size_t *len_out);
 
 #endif
