@@ -1083,54 +1083,6 @@ test_cache_is_shared_safely_between_threads(void **state)
 	sigv4_cache_free(cache);
 }
 
-static void
-test_presigned_query_is_accepted(void **state)
-{
-	struct fixture	*f = *state;
-	static const struct sigv4_header headers[] = {
-		{ "Host", "secretsmanager.us-east-1.amazonaws.com" },
-	};
-	struct sigv4_request http = { "GET", "/", NULL, headers, 1, NULL, 0 };
-	struct auth_request req;
-	struct auth_result result;
-	struct error	 err;
-	char		 query[1024], *canonical = NULL, *sts = NULL;
-	char		 signature[65], base[512];
-	unsigned char	 key[SIGV4_HASH_LEN];
-
-	snprintf(base, sizeof(base), "Action=ListSecrets&X-Amz-Algorithm="
-	    "AWS4-HMAC-SHA256&X-Amz-Credential=AKIDEXAMPLE%%2F20150830%%2F"
-	    "us-east-1%%2Fsecretsmanager%%2Faws4_request&X-Amz-Date="
-	    SUITE_DATE "&X-Amz-Expires=300&X-Amz-SignedHeaders=host");
-	http.query = base;
-	assert_int_equal(sigv4_canonical_request(&http, "host", EMPTY_HASH,
-	    &canonical), STATUS_OK);
-	assert_int_equal(sigv4_string_to_sign(SUITE_DATE,
-	    "20150830/us-east-1/secretsmanager/aws4_request", canonical, &sts),
-	    STATUS_OK);
-	sigv4_signing_key(SUITE_SECRET, "20150830", "us-east-1",
-	    "secretsmanager", key);
-	sigv4_signature(key, sts, signature);
-	snprintf(query, sizeof(query), "%s&X-Amz-Signature=%s", base,
-	    signature);
-
-	memset(&req, 0, sizeof(req));
-	req.http = http;
-	req.http.query = query;
-	req.now = NOW;
-	req.max_skew_seconds = 300;
-	req.expected_service = "secretsmanager";
-	assert_int_equal(sigv4_verify(&req, fixture_lookup, f, NULL, &result,
-	    &err), STATUS_OK);
-	assert_string_equal(result.principal.arn, USER_ARN);
-
-	query[strlen(query) - 1] ^= 1;
-	assert_int_equal(sigv4_verify(&req, fixture_lookup, f, NULL, &result,
-	    &err), STATUS_INVALID_SIGNATURE);
-	free(canonical);
-	free(sts);
-}
-
 /* A presigned ListSecrets dated SUITE_DATE (NOW) with X-Amz-Expires=expires
  * (left out when NULL), signed, into query. */
 static void
@@ -1164,25 +1116,51 @@ presigned_query(const char *expires, char *query, size_t size)
 	free(sts);
 }
 
+/* presigned_query checked at now; tamper flips its signature's last
+ * digit. */
 static enum status
 presigned_verify(struct fixture *f, const char *expires, time_t now,
-    struct error *err)
+    bool tamper, struct auth_result *result, struct error *err)
 {
 	static const struct sigv4_header headers[] = {
 		{ "Host", "secretsmanager.us-east-1.amazonaws.com" },
 	};
 	struct auth_request req;
-	struct auth_result result;
 	char		 query[1024];
 
 	presigned_query(expires, query, sizeof(query));
+	if (tamper)
+		query[strlen(query) - 1] ^= 1;
 	memset(&req, 0, sizeof(req));
 	req.http = (struct sigv4_request){ "GET", "/", query, headers, 1,
 	    NULL, 0 };
 	req.now = now;
 	req.max_skew_seconds = 300;
 	req.expected_service = "secretsmanager";
-	return sigv4_verify(&req, fixture_lookup, f, NULL, &result, err);
+	return sigv4_verify(&req, fixture_lookup, f, NULL, result, err);
+}
+
+static enum status
+expiry_verify(struct fixture *f, const char *expires, time_t now,
+    struct error *err)
+{
+	struct auth_result result;
+
+	return presigned_verify(f, expires, now, false, &result, err);
+}
+
+static void
+test_presigned_query_is_accepted(void **state)
+{
+	struct fixture	*f = *state;
+	struct auth_result result;
+	struct error	 err;
+
+	assert_int_equal(presigned_verify(f, "300", NOW, false, &result, &err),
+	    STATUS_OK);
+	assert_string_equal(result.principal.arn, USER_ARN);
+	assert_int_equal(presigned_verify(f, "300", NOW, true, &result, &err),
+	    STATUS_INVALID_SIGNATURE);
 }
 
 /* X-Amz-Expires bounds a presigned request, shorter or longer than the
@@ -1193,26 +1171,26 @@ test_presigned_query_honours_its_expiry(void **state)
 	struct fixture	*f = *state;
 	struct error	 err;
 
-	assert_int_equal(presigned_verify(f, "60", NOW + 60, &err), STATUS_OK);
-	assert_int_equal(presigned_verify(f, "60", NOW + 61, &err),
+	assert_int_equal(expiry_verify(f, "60", NOW + 60, &err), STATUS_OK);
+	assert_int_equal(expiry_verify(f, "60", NOW + 61, &err),
 	    STATUS_INVALID_SIGNATURE);
 	assert_string_equal(err.message, "Signature expired: 20150830T123600Z "
 	    "is now earlier than 20150830T123601Z (20150830T123701Z - 60 "
 	    "sec.)");
-	assert_int_equal(presigned_verify(f, "900", NOW + 900, &err),
+	assert_int_equal(expiry_verify(f, "900", NOW + 900, &err),
 	    STATUS_OK);
-	assert_int_equal(presigned_verify(f, "900", NOW + 901, &err),
+	assert_int_equal(expiry_verify(f, "900", NOW + 901, &err),
 	    STATUS_INVALID_SIGNATURE);
-	assert_int_equal(presigned_verify(f, "900", NOW - 300, &err),
+	assert_int_equal(expiry_verify(f, "900", NOW - 300, &err),
 	    STATUS_OK);
-	assert_int_equal(presigned_verify(f, "900", NOW - 301, &err),
+	assert_int_equal(expiry_verify(f, "900", NOW - 301, &err),
 	    STATUS_INVALID_SIGNATURE);
 	assert_non_null(strstr(err.message, "not yet current"));
-	assert_int_equal(presigned_verify(f, NULL, NOW + 300, &err),
+	assert_int_equal(expiry_verify(f, NULL, NOW + 300, &err),
 	    STATUS_OK);
-	assert_int_equal(presigned_verify(f, NULL, NOW + 301, &err),
+	assert_int_equal(expiry_verify(f, NULL, NOW + 301, &err),
 	    STATUS_INVALID_SIGNATURE);
-	assert_int_equal(presigned_verify(f, "604800", NOW + 604800, &err),
+	assert_int_equal(expiry_verify(f, "604800", NOW + 604800, &err),
 	    STATUS_OK);
 }
 
@@ -1226,7 +1204,7 @@ test_presigned_query_refuses_a_bad_expiry(void **state)
 	};
 
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-		assert_int_equal(presigned_verify(f, bad[i], NOW, &err),
+		assert_int_equal(expiry_verify(f, bad[i], NOW, &err),
 		    STATUS_INCOMPLETE_SIGNATURE);
 		assert_non_null(strstr(err.message, "X-Amz-Expires must be"));
 	}
