@@ -3,8 +3,8 @@
  * CloudTrail record (audit_event.c) and hands it to the file sink, which
  * chains and writes it (audit_sink_file.c).
  *
- * The record is built completely outside the sink's lock; only chaining and
- * the write happen under it.  Nothing here sees a secret value: the event
+ * The record is built, and most of its line's hash computed, outside the
+ * sink's lock; only chaining and the write happen under it.  Nothing here sees a secret value: the event
  * carries redacted parameters and identifiers only.
  *
  * Thread-safety: audit_record and audit_check may run on any thread.
@@ -64,7 +64,8 @@ audit_record(struct audit_log *log, const struct audit_event *ev)
 
 	if (log == NULL)
 		return STATUS_OK;
-	if ((text = audit_event_record(ev, &len)) == NULL)
+	if ((text = audit_event_record(ev, AUDIT_CHAIN_TAIL_MAX, &len)) ==
+	    NULL)
 		return STATUS_NO_MEMORY;
 	st = audit_sink_file_append(log->sink, text, len);
 	free(text);

@@ -99,35 +99,85 @@ audit_key_id(const struct secret_buf *key, char out[AUDIT_KEY_ID_HEX_LEN + 1])
 	return STATUS_OK;
 }
 
-char *
-audit_line_chain(const char *body, size_t body_len, int64_t sequence,
-    const char *previous_hash, uint64_t lost_count, size_t *out_len)
+/* Appends the decimal digits of u at p; returns the end. */
+static char *
+put_decimal(char *p, uint64_t u)
 {
-	char	 tail[256];
-	char	*line;
-	int	 n;
+	char	 digits[20], *d = digits + sizeof(digits);
 
-	/* body is a compact JSON object: drop its closing brace. */
-	if (body_len < 2 || body[body_len - 1] != '}')
+	do {
+		*--d = (char)('0' + u % 10);
+		u /= 10;
+	} while (u != 0);
+	memcpy(p, d, (size_t)(digits + sizeof(digits) - d));
+	return p + (digits + sizeof(digits) - d);
+}
+
+#define TAIL_LOST	",\"" AUDIT_FIELD_LOST "\":"
+#define TAIL_SEQUENCE	",\"" AUDIT_FIELD_SEQUENCE "\":"
+#define TAIL_PREVIOUS	",\"" AUDIT_FIELD_PREVIOUS "\":\""
+#define TAIL_END	"\"}\n"
+
+_Static_assert(sizeof(TAIL_LOST) - 1 + 20 + sizeof(TAIL_SEQUENCE) - 1 + 20 +
+    sizeof(TAIL_PREVIOUS) - 1 + AUDIT_HASH_HEX_LEN + sizeof(TAIL_END) - 1 <=
+    AUDIT_CHAIN_TAIL_MAX, "AUDIT_CHAIN_TAIL_MAX holds the longest tail");
+
+size_t
+audit_chain_tail(char *out, bool after_member, int64_t sequence,
+    const char *previous_hash, uint64_t lost_count)
+{
+	char	*p = out;
+	size_t	 skip = after_member ? 0 : 1;	/* the comma */
+
+	if (lost_count > 0) {
+		memcpy(p, TAIL_LOST + skip, sizeof(TAIL_LOST) - 1 - skip);
+		p = put_decimal(p + sizeof(TAIL_LOST) - 1 - skip, lost_count);
+		skip = 0;
+	}
+	memcpy(p, TAIL_SEQUENCE + skip, sizeof(TAIL_SEQUENCE) - 1 - skip);
+	p += sizeof(TAIL_SEQUENCE) - 1 - skip;
+	/* Sequences start at 1 and only grow. */
+	p = put_decimal(p, sequence > 0 ? (uint64_t)sequence : 0);
+	memcpy(p, TAIL_PREVIOUS, sizeof(TAIL_PREVIOUS) - 1);
+	p += sizeof(TAIL_PREVIOUS) - 1;
+	memcpy(p, previous_hash, AUDIT_HASH_HEX_LEN);
+	p += AUDIT_HASH_HEX_LEN;
+	memcpy(p, TAIL_END, sizeof(TAIL_END) - 1);
+	p += sizeof(TAIL_END) - 1;
+	return (size_t)(p - out);
+}
+
+EVP_MD_CTX *
+audit_hash_begin(const char *part, size_t len)
+{
+	EVP_MD_CTX *ctx;
+
+	if ((ctx = EVP_MD_CTX_new()) == NULL)
 		return NULL;
-	if (lost_count > 0)
-		n = snprintf(tail, sizeof(tail), "%s\"" AUDIT_FIELD_LOST
-		    "\":%" PRIu64 ",\"" AUDIT_FIELD_SEQUENCE "\":%" PRId64
-		    ",\"" AUDIT_FIELD_PREVIOUS "\":\"%s\"}\n",
-		    body_len > 2 ? "," : "", lost_count, sequence,
-		    previous_hash);
-	else
-		n = snprintf(tail, sizeof(tail), "%s\"" AUDIT_FIELD_SEQUENCE
-		    "\":%" PRId64 ",\"" AUDIT_FIELD_PREVIOUS "\":\"%s\"}\n",
-		    body_len > 2 ? "," : "", sequence, previous_hash);
-	if (n < 0 || (size_t)n >= sizeof(tail))
+	if (EVP_DigestInit_ex(ctx, sigv4_sha256(), NULL) != 1 ||
+	    EVP_DigestUpdate(ctx, part, len) != 1) {
+		EVP_MD_CTX_free(ctx);
 		return NULL;
-	if ((line = malloc(body_len - 1 + (size_t)n + 1)) == NULL)
-		return NULL;
-	memcpy(line, body, body_len - 1);
-	memcpy(line + body_len - 1, tail, (size_t)n + 1);
-	*out_len = body_len - 1 + (size_t)n;
-	return line;
+	}
+	return ctx;
+}
+
+void
+audit_hash_end(EVP_MD_CTX *ctx, const char *rest, size_t len,
+    char out[AUDIT_HASH_HEX_LEN + 1])
+{
+	unsigned char	 md[EVP_MAX_MD_SIZE];
+	unsigned int	 md_len = 0;
+
+	if (EVP_DigestUpdate(ctx, rest, len) != 1 ||
+	    EVP_DigestFinal_ex(ctx, md, &md_len) != 1 || md_len != 32) {
+		/* Cannot happen with the default provider; make it visible. */
+		memset(out, 'x', AUDIT_HASH_HEX_LEN);
+		out[AUDIT_HASH_HEX_LEN] = '\0';
+	} else {
+		hex_encode(md, md_len, out);
+	}
+	EVP_MD_CTX_free(ctx);
 }
 
 void

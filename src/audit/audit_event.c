@@ -211,7 +211,8 @@ additional_data(struct record *r, const struct audit_event *ev)
 }
 
 char *
-audit_event_record(const struct audit_event *ev, size_t *out_len)
+audit_event_record(const struct audit_event *ev, size_t spare,
+    size_t *out_len)
 {
 	struct record	 r;
 	char		 stamp[32], event_id[37], *message = NULL;
@@ -252,6 +253,7 @@ audit_event_record(const struct audit_event *ev, size_t *out_len)
 	put(&r, "true", 4);
 	field_string(&r, "recipientAccountId", ev->account_id);
 	object_end(&r);
+	(void)json_text_reserve(&r.text, spare);
 	free(message);
 	return json_text_finish(&r.text, out_len);
 }

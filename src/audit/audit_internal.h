@@ -19,6 +19,7 @@
 #include <stdint.h>
 
 #include <jansson.h>
+#include <openssl/types.h>
 
 #include "audit/audit.h"
 
@@ -48,11 +49,28 @@ bool		 audit_file_name_parse(const char *name, uint64_t *number);
 enum status	 audit_key_id(const struct secret_buf *key,
 		    char out[AUDIT_KEY_ID_HEX_LEN + 1]);
 
-/* The event line for body ("{...}", compact JSON): body with the chain
- * fields appended, and a newline.  malloc'd; NULL on allocation failure. */
-char		*audit_line_chain(const char *body, size_t body_len,
+/*
+ * The chain fields that end an event line, in place of the body's closing
+ * brace: [,"sesameLostEvents":N],"sesameSequence":N,
+ * "sesamePreviousHash":"..."}, then a newline.  after_member: the body
+ * has members before them (a comma is needed).  out has room for
+ * AUDIT_CHAIN_TAIL_MAX bytes; returns the length written (no NUL).
+ */
+#define AUDIT_CHAIN_TAIL_MAX	192
+size_t		 audit_chain_tail(char *out, bool after_member,
 		    int64_t sequence, const char *previous_hash,
-		    uint64_t lost_count, size_t *out_len);
+		    uint64_t lost_count);
+
+/*
+ * A line's hash in two parts, so that the long part can be hashed before
+ * the line's place in the chain is known: begin with the body up to its
+ * closing brace, end with the chain fields (without the newline).  begin
+ * returns NULL when out of memory (hash the whole line with
+ * audit_hash_line instead); end frees ctx.
+ */
+EVP_MD_CTX	*audit_hash_begin(const char *part, size_t len);
+void		 audit_hash_end(EVP_MD_CTX *ctx, const char *rest,
+		    size_t len, char out[AUDIT_HASH_HEX_LEN + 1]);
 
 struct audit_digest {
 	const char	*file;		/* "audit-000001.log" */
@@ -127,10 +145,10 @@ void		 audit_format_time(int64_t ms, char *out, size_t out_len);
 
 /* ---- the record (audit_event.c) ---- */
 
-/* ev as one CloudTrail record, compact JSON, no newline; malloc'd.  NULL
- * on allocation failure. */
+/* ev as one CloudTrail record, compact JSON, no newline; malloc'd with
+ * room for spare more bytes after it.  NULL on allocation failure. */
 char		*audit_event_record(const struct audit_event *ev,
-		    size_t *out_len);
+		    size_t spare, size_t *out_len);
 
 /* ---- changes by others to the file being written (audit_file_watch.c) ---- */
 
@@ -162,10 +180,12 @@ struct audit_file_sink;
 
 enum status	 audit_sink_file_open(const struct audit_config *cfg,
 		    struct audit_file_sink **out, struct error *err);
-/* Chain body, write it, count it.  STATUS_IO when the line could not be
- * written (nothing of it is left in the file). */
+/* Chain body (a compact JSON object, body_len bytes, in a buffer with
+ * room for AUDIT_CHAIN_TAIL_MAX more: the chain fields are written into
+ * it), write it, count it.  STATUS_IO when the line could not be written
+ * (nothing of it is left in the file). */
 enum status	 audit_sink_file_append(struct audit_file_sink *sink,
-		    const char *body, size_t body_len);
+		    char *body, size_t body_len);
 /* Whether a line could be appended now (repairing what append would). */
 enum status	 audit_sink_file_ready(struct audit_file_sink *sink);
 void		 audit_sink_file_close(struct audit_file_sink *sink);

@@ -3,7 +3,8 @@
  *
  * One process writes a folder (an exclusive flock on the folder itself).
  * Each event is chained (sequence number, hash of the previous line) and
- * written with one write(2) under the sink's mutex; a write that fails or
+ * written with one write(2) under the sink's mutex (its line's hash is
+ * begun before, over the body, and only finished there); a write that fails or
  * falls short is cut back off the file, so a file only ever holds whole
  * lines.  A file is closed with a signed digest line when it would grow past
  * file_max_bytes, when its first event is rotate_seconds old, at shutdown,
@@ -52,11 +53,10 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <openssl/evp.h>
+
 #include "audit/audit_internal.h"
 #include "common/log.h"
-
-/* Room for the chain fields appended to an event body. */
-#define SINK_CHAIN_FIELDS_MAX	192
 
 struct audit_file_sink {
 	pthread_mutex_t		 lock;
@@ -313,7 +313,7 @@ sink_prepare(struct audit_file_sink *sink, size_t body_len)
 		sink_file_look(sink);
 	if (sink->fd >= 0 && sink->file_max_bytes > 0 && sink->size > 0 &&
 	    sink->next_sequence > sink->first_sequence &&
-	    (int64_t)sink->size + (int64_t)body_len + SINK_CHAIN_FIELDS_MAX >
+	    (int64_t)sink->size + (int64_t)body_len + AUDIT_CHAIN_TAIL_MAX >
 	    sink->file_max_bytes)
 		(void)sink_file_finish(sink, "size", false);
 	if (sink->fd < 0)
@@ -333,24 +333,41 @@ audit_sink_file_ready(struct audit_file_sink *sink)
 }
 
 enum status
-audit_sink_file_append(struct audit_file_sink *sink, const char *body,
+audit_sink_file_append(struct audit_file_sink *sink, char *body,
     size_t body_len)
 {
-	char		*line = NULL;
-	size_t		 len = 0;
+	EVP_MD_CTX	*hash;
+	char		*tail;
+	size_t		 tail_len, len;
 	enum status	 st = STATUS_IO;
+
+	/* body is a compact JSON object: its closing brace gives way to the
+	 * chain fields. */
+	if (body_len < 2 || body[body_len - 1] != '}') {
+		pthread_mutex_lock(&sink->lock);
+		sink->lost_count++;
+		pthread_mutex_unlock(&sink->lock);
+		return STATUS_INTERNAL;
+	}
+	tail = body + body_len - 1;
+	/* The long part of the line's hash needs no lock; NULL (out of
+	 * memory): the whole line is hashed below instead. */
+	hash = audit_hash_begin(body, body_len - 1);
 
 	pthread_mutex_lock(&sink->lock);
 	if (sink_prepare(sink, body_len) != STATUS_OK)
 		goto out;
-	if ((line = audit_line_chain(body, body_len, sink->next_sequence,
-	    sink->head, sink->lost_count, &len)) == NULL) {
-		st = STATUS_NO_MEMORY;
+	tail_len = audit_chain_tail(tail, body_len > 2, sink->next_sequence,
+	    sink->head, sink->lost_count);
+	len = body_len - 1 + tail_len;
+	if ((st = sink_write(sink, body, len)) != STATUS_OK)
 		goto out;
-	}
-	if ((st = sink_write(sink, line, len)) != STATUS_OK)
-		goto out;
-	audit_hash_line(line, len - 1, sink->head);
+	/* The hash covers the line without its newline. */
+	if (hash != NULL)
+		audit_hash_end(hash, tail, tail_len - 1, sink->head);
+	else
+		audit_hash_line(body, len - 1, sink->head);
+	hash = NULL;
 	sink->next_sequence++;
 	sink->lost_count = 0;
 	if (sink->first_event_mono_ms == 0)
@@ -369,7 +386,7 @@ out:
 	if (st != STATUS_OK)
 		sink->lost_count++;
 	pthread_mutex_unlock(&sink->lock);
-	free(line);
+	EVP_MD_CTX_free(hash);
 	return st;
 }
 

@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 
 #include <dirent.h>
+#include <inttypes.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -1243,6 +1244,80 @@ test_time_parse(void **state)
 	assert_int_not_equal(audit_time_parse("2024-13-01", &ms), STATUS_OK);
 }
 
+/* The chain fields as the format defines them, written with printf. */
+static int
+expected_tail(char *out, size_t size, bool after_member, int64_t sequence,
+    const char *previous, uint64_t lost)
+{
+	if (lost > 0)
+		return snprintf(out, size, "%s\"" AUDIT_FIELD_LOST "\":%" PRIu64
+		    ",\"" AUDIT_FIELD_SEQUENCE "\":%" PRId64 ",\""
+		    AUDIT_FIELD_PREVIOUS "\":\"%s\"}\n", after_member ? "," : "",
+		    lost, sequence, previous);
+	return snprintf(out, size, "%s\"" AUDIT_FIELD_SEQUENCE "\":%" PRId64
+	    ",\"" AUDIT_FIELD_PREVIOUS "\":\"%s\"}\n", after_member ? "," : "",
+	    sequence, previous);
+}
+
+static void
+test_chain_tail_matches_the_format(void **state)
+{
+	static const int64_t	 sequences[] = { 1, 9, 10, 99, 100, 12345,
+	    INT64_MAX };
+	static const uint64_t	 losts[] = { 0, 1, 10, 4294967296ULL,
+	    UINT64_MAX };
+	const char		*previous = AUDIT_GENESIS_HASH;
+	char			 got[AUDIT_CHAIN_TAIL_MAX + 8];
+	char			 want[AUDIT_CHAIN_TAIL_MAX + 8];
+	size_t			 n;
+	int			 w;
+
+	(void)state;
+	for (int member = 0; member < 2; member++)
+		for (size_t i = 0; i < sizeof(sequences) /
+		    sizeof(sequences[0]); i++)
+			for (size_t j = 0; j < sizeof(losts) /
+			    sizeof(losts[0]); j++) {
+				memset(got, '#', sizeof(got));
+				n = audit_chain_tail(got, member, sequences[i],
+				    previous, losts[j]);
+				w = expected_tail(want, sizeof(want), member,
+				    sequences[i], previous, losts[j]);
+				assert_true(w > 0);
+				assert_int_equal(n, (size_t)w);
+				assert_true(n <= AUDIT_CHAIN_TAIL_MAX);
+				assert_memory_equal(got, want, n);
+				/* Nothing past what it said it wrote. */
+				assert_int_equal(got[n], '#');
+			}
+}
+
+/* Hashing a line in two parts, at any split, gives the line's hash. */
+static void
+test_split_hash_is_the_line_hash(void **state)
+{
+	const char	*line = "{\"eventName\":\"GetSecretValue\","
+	    "\"sesameSequence\":7,\"sesamePreviousHash\":\""
+	    AUDIT_GENESIS_HASH "\"}";
+	size_t		 len = strlen(line);
+	char		 whole[AUDIT_HASH_HEX_LEN + 1];
+	char		 split[AUDIT_HASH_HEX_LEN + 1];
+	EVP_MD_CTX	*ctx;
+
+	(void)state;
+	audit_hash_line(line, len, whole);
+	for (size_t at = 0; at <= len; at++) {
+		ctx = audit_hash_begin(line, at);
+		assert_non_null(ctx);
+		audit_hash_end(ctx, line + at, len - at, split);
+		assert_string_equal(split, whole);
+	}
+	/* And it is SHA-256 of the bytes: the empty line's is well known. */
+	audit_hash_line("", 0, whole);
+	assert_string_equal(whole, "e3b0c44298fc1c149afbf4c8996fb924"
+	    "27ae41e4649b934ca495991b7852b855");
+}
+
 static void
 test_file_names(void **state)
 {
@@ -1326,6 +1401,8 @@ main(void)
 		T(test_query_filters),
 		cmocka_unit_test(test_time_parse),
 		cmocka_unit_test(test_file_names),
+		cmocka_unit_test(test_chain_tail_matches_the_format),
+		cmocka_unit_test(test_split_hash_is_the_line_hash),
 		cmocka_unit_test(test_derived_keys_differ_by_label),
 	};
 
