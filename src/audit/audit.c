@@ -4,8 +4,9 @@
  * chains and writes it (audit_sink_file.c).
  *
  * The record is built, and most of its line's hash computed, outside the
- * sink's lock; only chaining and the write happen under it.  Nothing here sees a secret value: the event
- * carries redacted parameters and identifiers only.
+ * sink's lock; only chaining and the write happen under it.  Nothing here
+ * sees a secret value: the event carries redacted parameters and
+ * identifiers only.
  *
  * Thread-safety: audit_record and audit_check may run on any thread.
  */
