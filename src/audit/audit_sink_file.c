@@ -9,8 +9,8 @@
  * whole lines.  A file is closed with a signed digest line when it would
  * grow past file_max_bytes, when its first event is rotate_seconds old, at
  * shutdown, and when it turns out to have been removed, replaced or changed
- * by someone else; the next file is then opened (at once, or at the next event after an
- * age rotation).  Files are opened by path, never relative to an old
+ * by someone else; the next file is then opened (at once, or at the next
+ * event after an age rotation).  Files are opened by path, never relative to an old
  * descriptor, so a folder that was moved away or replaced makes writes fail
  * (fail closed) instead of silently going elsewhere.
  *
