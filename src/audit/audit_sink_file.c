@@ -1,18 +1,18 @@
 /*
  * audit_sink_file.c: the log as a folder of numbered files.
  *
- * One process writes a folder (an exclusive flock on the folder itself).
- * Each event is chained (sequence number, hash of the previous line) and
- * written with one write(2) under the sink's mutex (its line's hash is
- * begun before, over the body, and only finished there); a write that
- * fails or falls short is cut back off the file, so a file only ever holds
- * whole lines.  A file is closed with a signed digest line when it would
- * grow past file_max_bytes, when its first event is rotate_seconds old, at
- * shutdown, and when it turns out to have been removed, replaced or changed
- * by someone else; the next file is then opened (at once, or at the next
- * event after an age rotation).  Files are opened by path, never relative to an old
- * descriptor, so a folder that was moved away or replaced makes writes fail
- * (fail closed) instead of silently going elsewhere.
+ * One process writes a folder (an exclusive flock on the folder itself).  Each
+ * event is chained (sequence number, hash of the previous line) and written
+ * with one write(2) under the sink's mutex (its line's hash is begun before,
+ * over the body, and only finished there); a write that fails or falls short
+ * is cut back off the file, so a file only ever holds whole lines.  A file is
+ * closed with a signed digest line when it would grow past file_max_bytes,
+ * when its first event is rotate_seconds old, at shutdown, and when it turns
+ * out to have been removed, replaced or changed by someone else; the next file
+ * is then opened (at once, or at the next event after an age rotation).  Files
+ * are opened by path, never relative to an old descriptor, so a folder that
+ * was moved away or replaced makes writes fail (fail closed) instead of
+ * silently going elsewhere.
  *
  * Before each write the path is checked to still name the file being
  * written, with the size this process wrote: a file deleted, replaced,
