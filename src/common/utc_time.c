@@ -21,11 +21,15 @@ put_digits(char *out, unsigned int value, int width)
 	}
 }
 
-void
-utc_time_format_iso(int64_t seconds, char out[UTC_TIME_ISO_LEN + 1])
+struct civil {
+	unsigned int	 year, month, day, hour, minute, second;
+};
+
+static struct civil
+civil_from_seconds(int64_t seconds)
 {
+	struct civil	 c;
 	int64_t		 days, secs, era, doe, yoe, doy, mp, y;
-	unsigned int	 month, day;
 
 	if (seconds < UTC_TIME_MIN)
 		seconds = UTC_TIME_MIN;
@@ -44,22 +48,49 @@ utc_time_format_iso(int64_t seconds, char out[UTC_TIME_ISO_LEN + 1])
 	y = yoe + era * 400;
 	doy = doe - (365 * yoe + yoe / 4 - yoe / 100);	/* [0, 365] */
 	mp = (5 * doy + 2) / 153;				/* March = 0 */
-	day = (unsigned int)(doy - (153 * mp + 2) / 5 + 1);
-	month = (unsigned int)(mp < 10 ? mp + 3 : mp - 9);
-	if (month <= 2)
+	c.day = (unsigned int)(doy - (153 * mp + 2) / 5 + 1);
+	c.month = (unsigned int)(mp < 10 ? mp + 3 : mp - 9);
+	if (c.month <= 2)
 		y++;
+	c.year = (unsigned int)y;
+	c.hour = (unsigned int)(secs / 3600);
+	c.minute = (unsigned int)(secs / 60 % 60);
+	c.second = (unsigned int)(secs % 60);
+	return c;
+}
 
-	put_digits(out, (unsigned int)y, 4);
+void
+utc_time_format_iso(int64_t seconds, char out[UTC_TIME_ISO_LEN + 1])
+{
+	struct civil	 c = civil_from_seconds(seconds);
+
+	put_digits(out, c.year, 4);
 	out[4] = '-';
-	put_digits(out + 5, month, 2);
+	put_digits(out + 5, c.month, 2);
 	out[7] = '-';
-	put_digits(out + 8, day, 2);
+	put_digits(out + 8, c.day, 2);
 	out[10] = 'T';
-	put_digits(out + 11, (unsigned int)(secs / 3600), 2);
+	put_digits(out + 11, c.hour, 2);
 	out[13] = ':';
-	put_digits(out + 14, (unsigned int)(secs / 60 % 60), 2);
+	put_digits(out + 14, c.minute, 2);
 	out[16] = ':';
-	put_digits(out + 17, (unsigned int)(secs % 60), 2);
+	put_digits(out + 17, c.second, 2);
 	out[19] = 'Z';
 	out[20] = '\0';
+}
+
+void
+utc_time_format_basic(int64_t seconds, char out[UTC_TIME_BASIC_LEN + 1])
+{
+	struct civil	 c = civil_from_seconds(seconds);
+
+	put_digits(out, c.year, 4);
+	put_digits(out + 4, c.month, 2);
+	put_digits(out + 6, c.day, 2);
+	out[8] = 'T';
+	put_digits(out + 9, c.hour, 2);
+	put_digits(out + 11, c.minute, 2);
+	put_digits(out + 13, c.second, 2);
+	out[15] = 'Z';
+	out[16] = '\0';
 }

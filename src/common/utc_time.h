@@ -1,6 +1,6 @@
 /*
- * utc_time.h: seconds since the epoch as an ISO 8601 UTC time, without
- * gmtime_r(3).
+ * utc_time.h: seconds since the epoch as an ISO 8601 UTC time (extended
+ * or basic format), without gmtime_r(3).
  *
  * glibc's gmtime_r takes the process-wide time zone lock even for UTC;
  * the request path formats a time for every audit event, so the HTTP
@@ -21,5 +21,13 @@
  */
 void	 utc_time_format_iso(int64_t seconds,
 	    char out[UTC_TIME_ISO_LEN + 1]);
+
+/* The length of ISO 8601's basic format, "YYYYMMDDTHHMMSSZ" (SigV4's
+ * X-Amz-Date), without the terminator. */
+#define UTC_TIME_BASIC_LEN	16
+
+/* The same, in the basic format. */
+void	 utc_time_format_basic(int64_t seconds,
+	    char out[UTC_TIME_BASIC_LEN + 1]);
 
 #endif

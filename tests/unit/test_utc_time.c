@@ -1,6 +1,7 @@
 /*
- * test_utc_time.c: unit tests for utc_time_format_iso (common/utc_time.c)
- * against glibc's gmtime_r and strftime: the calendar's edges (leap days,
+ * test_utc_time.c: unit tests for utc_time_format_iso and
+ * utc_time_format_basic (common/utc_time.c) against glibc's gmtime_r and
+ * strftime: the calendar's edges (leap days,
  * centuries, the 400-year rule, the epoch, times before it), a sweep of
  * one instant a day for 400 years, and the clamping at years 0 and 9999.
  */
@@ -19,6 +20,7 @@ static void
 expect_as_gmtime(int64_t seconds)
 {
 	char		 want[64], got[UTC_TIME_ISO_LEN + 1];
+	char		 basic[UTC_TIME_BASIC_LEN + 1];
 	time_t		 t = (time_t)seconds;
 	struct tm	 tm;
 
@@ -28,6 +30,13 @@ expect_as_gmtime(int64_t seconds)
 	memset(got, 'x', sizeof(got));
 	utc_time_format_iso(seconds, got);
 	assert_string_equal(got, want);
+
+	/* The basic format too (SigV4's X-Amz-Date). */
+	assert_int_equal(strftime(want, sizeof(want), "%Y%m%dT%H%M%SZ",
+	    &tm), UTC_TIME_BASIC_LEN);
+	memset(basic, 'x', sizeof(basic));
+	utc_time_format_basic(seconds, basic);
+	assert_string_equal(basic, want);
 }
 
 static void
@@ -44,6 +53,8 @@ test_known_instants(void **state)
 	assert_string_equal(got, "2026-11-28T03:14:40Z");
 	utc_time_format_iso(-1, got);
 	assert_string_equal(got, "1969-12-31T23:59:59Z");
+	utc_time_format_basic(1795824000 + 3 * 3600 + 14 * 60 + 40, got);
+	assert_string_equal(got, "20261128T031440Z");
 }
 
 static void
