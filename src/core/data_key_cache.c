@@ -21,7 +21,7 @@
  * itself is authenticated with the secret's ARN and version id.
  *
  * Thread-safety: one mutex over the table, held only to find, copy or
- * replace an entry.
+ * replace an entry (never while allocating).
  */
 #include <pthread.h>
 #include <stdbool.h>
@@ -88,21 +88,31 @@ data_key_cache_get(const struct data_key_id *id, struct secret_buf **out)
 	struct data_key_entry	*e;
 	struct secret_buf	*copy = NULL;
 
+	bool			 is_found = false;
+
 	*out = NULL;
 	if (id->len == 0)
+		return STATUS_NOT_FOUND;
+	/* Allocated before the lock: secret_buf_new takes the locked
+	 * arena's own lock, and the other worker would wait for both. */
+	if ((copy = secret_buf_new(CRYPTO_KEY_LEN)) == NULL)
 		return STATUS_NOT_FOUND;
 	e = &data_key_cache[id->hash & (DATA_KEY_CACHE_SLOTS - 1)];
 	pthread_mutex_lock(&data_key_cache_lock);
 	if (e->data_key != NULL && e->hash == id->hash &&
 	    e->identity_len == id->len &&
 	    memcmp(e->identity, id->bytes, id->len) == 0 &&
-	    (copy = secret_buf_new(e->data_key->len)) != NULL) {
+	    e->data_key->len < copy->cap) {
 		memcpy(copy->data, e->data_key->data, e->data_key->len);
 		copy->len = e->data_key->len;
+		copy->data[copy->len] = '\0';
+		is_found = true;
 	}
 	pthread_mutex_unlock(&data_key_cache_lock);
-	if (copy == NULL)
+	if (!is_found) {
+		secret_buf_free(copy);
 		return STATUS_NOT_FOUND;
+	}
 	*out = copy;
 	return STATUS_OK;
 }
