@@ -136,8 +136,12 @@ audit_chain_tail(char *out, bool after_member, int64_t sequence,
 	}
 	memcpy(p, TAIL_SEQUENCE + skip, sizeof(TAIL_SEQUENCE) - 1 - skip);
 	p += sizeof(TAIL_SEQUENCE) - 1 - skip;
-	/* Sequences start at 1 and only grow. */
-	p = put_decimal(p, sequence > 0 ? (uint64_t)sequence : 0);
+	/* Sequences start at 1; a negative one is still written as it is. */
+	if (sequence < 0) {
+		*p++ = '-';
+		p = put_decimal(p, (uint64_t)0 - (uint64_t)sequence);
+	} else
+		p = put_decimal(p, (uint64_t)sequence);
 	memcpy(p, TAIL_PREVIOUS, sizeof(TAIL_PREVIOUS) - 1);
 	p += sizeof(TAIL_PREVIOUS) - 1;
 	memcpy(p, previous_hash, AUDIT_HASH_HEX_LEN);

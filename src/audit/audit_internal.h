@@ -183,7 +183,8 @@ enum status	 audit_sink_file_open(const struct audit_config *cfg,
 /* Chain body (a compact JSON object, body_len bytes, in a buffer with
  * room for AUDIT_CHAIN_TAIL_MAX more: the chain fields are written into
  * it), write it, count it.  STATUS_IO when the line could not be written
- * (nothing of it is left in the file). */
+ * (nothing of it is left in the file); STATUS_INTERNAL when body is not
+ * an object (nothing is written).  Either way the event is counted lost. */
 enum status	 audit_sink_file_append(struct audit_file_sink *sink,
 		    char *body, size_t body_len);
 /* Whether a line could be appended now (repairing what append would). */

@@ -87,7 +87,6 @@ data_key_cache_get(const struct data_key_id *id, struct secret_buf **out)
 {
 	struct data_key_entry	*e;
 	struct secret_buf	*copy = NULL;
-
 	bool			 is_found = false;
 
 	*out = NULL;

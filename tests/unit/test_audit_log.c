@@ -1263,7 +1263,7 @@ static void
 test_chain_tail_matches_the_format(void **state)
 {
 	static const int64_t	 sequences[] = { 1, 9, 10, 99, 100, 12345,
-	    INT64_MAX };
+	    INT64_MAX, 0, -1, -10, INT64_MIN };
 	static const uint64_t	 losts[] = { 0, 1, 10, 4294967296ULL,
 	    UINT64_MAX };
 	const char		*previous = AUDIT_GENESIS_HASH;

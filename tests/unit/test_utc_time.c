@@ -91,12 +91,17 @@ static void
 test_out_of_range_is_clamped(void **state)
 {
 	char got[UTC_TIME_ISO_LEN + 1];
+	char basic[UTC_TIME_BASIC_LEN + 1];
 
 	(void)state;
 	utc_time_format_iso(INT64_MAX, got);
 	assert_string_equal(got, "9999-12-31T23:59:59Z");
 	utc_time_format_iso(INT64_MIN, got);
 	assert_string_equal(got, "0000-01-01T00:00:00Z");
+	utc_time_format_basic(INT64_MAX, basic);
+	assert_string_equal(basic, "99991231T235959Z");
+	utc_time_format_basic(INT64_MIN, basic);
+	assert_string_equal(basic, "00000101T000000Z");
 	expect_as_gmtime(253402300799LL);
 }
 
