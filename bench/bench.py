@@ -13,7 +13,11 @@ this script does the work:
 3. runs the same GetSecretValue request, with the same load generator,
    against two ceilings answering a body of the same size: the empty
    handler on Sesame's own HTTP stack (build/bench/empty_server) and nginx;
-4. writes RESULTS/bench-<time>.json and .md (and latest.json, latest.md,
+4. measures the ratios the targets name again in alternating rounds, every
+   server up at once and the points of a round back to back, and takes
+   the median per ratio, so that a machine whose speed drifts during the
+   run moves both sides of each ratio;
+5. writes RESULTS/bench-<time>.json and .md (and latest.json, latest.md,
    latest.png) and, with --update-docs, the table and chart in
    docs/performance.md.
 
@@ -30,6 +34,7 @@ import platform
 import shutil
 import signal
 import socket
+import statistics
 import subprocess
 import sys
 import time
@@ -44,9 +49,9 @@ MODES = {
     "smoke": {"sizes": (10, 10, 10), "duration": 1.0, "warmup": 0.2,
               "connections": [4]},
     "quick": {"sizes": (100, 1000, 10000), "duration": 2.0, "warmup": 0.5,
-              "connections": CONNECTIONS},
+              "connections": CONNECTIONS, "paired_rounds": 3},
     "full": {"sizes": (100, 10000, 100000), "duration": 5.0, "warmup": 1.0,
-             "connections": CONNECTIONS},
+             "connections": CONNECTIONS, "paired_rounds": 5},
 }
 
 
@@ -381,34 +386,30 @@ class Bench:
             log(f"{key:>14} c={c:<3} {r['rps']:>9.0f}/s  p50 "
                 f"{r['latency']['p50_us'] / 1000:6.2f} ms  p99 "
                 f"{r['latency']['p99_us'] / 1000:7.2f} ms  errors {r['errors']}")
-            if r["errors"] > r["requests"] / 100:
-                log(f"WARNING: {key} at {c} connections: {r['errors']} errors "
-                    f"{r['status_counts']}")
+            if r["errors"] > r["requests"] / 100 or r["requests"] == 0:
+                log(f"WARNING: {key} at {c} connections: {r['requests']} "
+                    f"answers, {r['errors']} errors {r['status_counts']}")
         self.results["sweeps"][key] = {"label": label, "scenario": scenario,
                                        "secrets": secrets, "points": points}
         return points
 
     # ---- the ceilings ----
 
-    def ceiling_empty(self, creds, body_len):
+    def start_empty(self, body_len, name="empty-handler"):
         port = free_port()
         cmd = [str(self.tools.empty), "--port", str(port), "--body-bytes",
                str(body_len)]
         if self.threads:
             cmd += ["--threads", str(self.threads)]
-        proc, startup = self.start(cmd, port, "empty-handler")
-        try:
-            self.ceiling_sweep("empty", "empty handler on Sesame's HTTP stack",
-                               port, creds, proc.pid)
-        finally:
-            self.stop(proc)
+        proc, _ = self.start(cmd, port, name)
+        return proc, port
 
-    def ceiling_nginx(self, creds, body_len):
+    def start_nginx(self, body_len, name="nginx"):
+        """nginx answering a fixed body; (None, None) when not installed."""
         if self.tools.nginx is None or self.args.no_nginx:
-            log("nginx is not installed: skipping that ceiling")
-            return
+            return None, None
         port = free_port()
-        prefix = self.run_dir / "nginx"
+        prefix = self.run_dir / name
         (prefix / "tmp").mkdir(parents=True, exist_ok=True)
         body = '{"pad":"' + "x" * max(0, body_len - 10) + '"}'
         workers = self.threads or SHIPPED_THREADS
@@ -438,7 +439,23 @@ http {{
         (prefix / "nginx.conf").write_text(conf)
         cmd = [self.tools.nginx, "-p", str(prefix), "-c",
                str(prefix / "nginx.conf"), "-e", str(prefix / "error.log")]
-        proc, _ = self.start(cmd, port, "nginx")
+        proc, _ = self.start(cmd, port, name)
+        return proc, port
+
+    def ceiling_empty(self, creds, body_len):
+        proc, port = self.start_empty(body_len)
+        try:
+            self.ceiling_sweep("empty", "empty handler on Sesame's HTTP stack",
+                               port, creds, proc.pid)
+        finally:
+            self.stop(proc)
+
+    def ceiling_nginx(self, creds, body_len):
+        proc, port = self.start_nginx(body_len)
+        if proc is None:
+            log("nginx is not installed: skipping that ceiling")
+            return
+        workers = self.threads or SHIPPED_THREADS
         try:
             self.ceiling_sweep("nginx", f"nginx {workers} workers, fixed body",
                                port, creds, proc.pid)
@@ -454,8 +471,82 @@ http {{
             points.append(r)
             log(f"{key:>14} c={c:<3} {r['rps']:>9.0f}/s  p50 "
                 f"{r['latency']['p50_us'] / 1000:6.2f} ms  p99 "
-                f"{r['latency']['p99_us'] / 1000:7.2f} ms")
+                f"{r['latency']['p99_us'] / 1000:7.2f} ms  errors {r['errors']}")
+            if r["errors"] > r["requests"] / 100 or r["requests"] == 0:
+                log(f"WARNING: {key} at {c} connections: {r['requests']} "
+                    f"answers, {r['errors']} errors {r['status_counts']}")
         self.results["ceilings"][key] = {"label": label, "points": points}
+
+    # ---- the ratios, measured in alternating rounds ----
+
+    def paired(self, ds_small, ds_large, body_len):
+        """Measure each ratio the targets name in alternating rounds.
+
+        The sweeps measure Sesame and its ceilings minutes apart; on a
+        shared machine whose speed drifts, a ratio of two such figures
+        moves with the machine.  Here every server is up at once and each
+        round measures, back to back at TARGET_CONNECTIONS: the hot read,
+        the empty handler, nginx, and reads spread over the small and the
+        large data set.  The targets use the median of the per-round
+        ratios.
+        """
+        small, _, large = self.mode["sizes"]
+        c = TARGET_CONNECTIONS
+        procs = []
+        try:
+            servers = {}
+            for key, ds in (("small", ds_small), ("large", ds_large)):
+                data = self.fresh_copy(ds, f"paired-{key}")
+                port = free_port()
+                proc, _ = self.start(self.sesame_cmd(data, port), port,
+                                     f"paired-{key}")
+                procs.append(proc)
+                servers[key] = (port, data / "credentials", proc.pid)
+            proc, port = self.start_empty(body_len, "paired-empty")
+            procs.append(proc)
+            servers["empty"] = (port, servers["small"][1], proc.pid)
+            proc, port = self.start_nginx(body_len, "paired-nginx")
+            if proc is not None:
+                procs.append(proc)
+                servers["nginx"] = (port, servers["small"][1], proc.pid)
+            plan = [("hot", "small", "get-hot", 1), ("empty", "empty",
+                    "get-hot", 1), ("nginx", "nginx", "get-hot", 1),
+                    ("spread_small", "small", "get-uniform", small),
+                    ("spread_large", "large", "get-uniform", large),
+                    ("hot_large", "large", "get-hot", 1)]
+            rounds = []
+            for i in range(self.mode.get("paired_rounds", 3)):
+                row = {}
+                for key, server, scenario, secrets in plan:
+                    if server not in servers:
+                        continue
+                    port, creds, pid = servers[server]
+                    r = self.loadgen(port, creds, scenario, connections=c,
+                                     secrets=secrets, server_pid=pid)
+                    row[key] = {"rps": r["rps"], "cpu_us_per_request":
+                                r.get("server", {}).get("cpu_us_per_request"),
+                                "errors": r["errors"]}
+                    if r["errors"] > r["requests"] / 100 or \
+                            r["requests"] == 0:
+                        log(f"WARNING: paired {key}: {r['requests']} "
+                            f"answers, {r['errors']} errors "
+                            f"{r['status_counts']}")
+                rounds.append(row)
+                log(f"paired round {i + 1}: " + ", ".join(
+                    f"{k} {v['rps']:,.0f}/s" for k, v in row.items()))
+            self.results["paired"] = {"connections": c, "rounds": rounds}
+        finally:
+            for proc in procs:
+                self.stop(proc)
+
+    def paired_ratios(self, num, den, field="rps"):
+        """The per-round ratios num/den of the paired rounds, or []."""
+        out = []
+        for row in self.results.get("paired", {}).get("rounds", []):
+            a, b = row.get(num, {}).get(field), row.get(den, {}).get(field)
+            if a and b:
+                out.append(a / b)
+        return out
 
     # ---- the plan ----
 
@@ -537,6 +628,8 @@ http {{
         self.ceiling_empty(creds, body_len)
         if not smoke:
             self.ceiling_nginx(creds, body_len)
+            if only is None:
+                self.paired(ds_small, ds_large, body_len)
         self.results["meta"]["response_body_len"] = body_len
         self.results["meta"]["wall_seconds"] = round(time.time() - t_start, 1)
         self.results["meta"]["loadavg_end"] = os.getloadavg()
@@ -578,20 +671,33 @@ http {{
             T.append({"name": name, "target": target, "measured": measured,
                       "pass": ok, "note": note})
 
+        def paired(num, den, field="rps"):
+            """(median, "in rounds ...") of the paired rounds, or None."""
+            ratios = self.paired_ratios(num, den, field)
+            if not ratios:
+                return None
+            return (statistics.median(ratios), "median of "
+                    f"{len(ratios)} alternating rounds: " +
+                    ", ".join(f"{r:.2f}x" for r in ratios))
+
         c = TARGET_CONNECTIONS
         hot = self.point("get-hot", c)
         empty = self.point("empty", c, True)
         nginx = self.point("nginx", c, True)
-        if hot and empty:
-            ratio = hot["rps"] / empty["rps"]
-            add(f"GetSecretValue hot vs empty handler, {c} connections",
-                ">= 0.5x", f"{ratio:.2f}x ({hot['rps']:,.0f} vs "
-                f"{empty['rps']:,.0f}/s)", ratio >= 0.5)
-        if hot and nginx:
-            ratio = hot["rps"] / nginx["rps"]
-            add(f"GetSecretValue hot vs nginx, {c} connections", ">= 0.3x",
-                f"{ratio:.2f}x ({hot['rps']:,.0f} vs {nginx['rps']:,.0f}/s)",
-                ratio >= 0.3)
+        for key, point, goal in (("empty", empty, 0.5), ("nginx", nginx, 0.3)):
+            name = (f"GetSecretValue hot vs "
+                    f"{'empty handler' if key == 'empty' else 'nginx'}, "
+                    f"{c} connections")
+            pr = paired("hot", key)
+            if pr:
+                note = (f"sweep: {hot['rps'] / point['rps']:.2f}x"
+                        if hot and point else "")
+                add(name, f">= {goal}x", f"{pr[0]:.2f}x ({pr[1]})",
+                    pr[0] >= goal, note)
+            elif hot and point:
+                ratio = hot["rps"] / point["rps"]
+                add(name, f">= {goal}x", f"{ratio:.2f}x ({hot['rps']:,.0f} "
+                    f"vs {point['rps']:,.0f}/s)", ratio >= goal)
         hp = self.results["latency_at_half_peak"].get("get-hot")
         if hp:
             p50 = hp["latency"]["p50_us"] / 1000
@@ -602,7 +708,15 @@ http {{
         big = self.point(f"get-uniform-{large}", c)
         hot_large = self.point(f"get-hot-{large}", c)
         base = hot_large or hot
-        if big and base:
+        pr = paired("spread_large", "hot")
+        if pr:
+            same = paired("spread_large", "hot_large")
+            note = (f"against the hot read on the same server: "
+                    f"{same[0]:.2f}x ({same[1]})" if same else "")
+            add(f"GetSecretValue over {large:,} vs hot, {c} connections",
+                "within 20% (>= 0.8x)", f"{pr[0]:.2f}x ({pr[1]})",
+                pr[0] >= 0.8, note)
+        elif big and base:
             # Against the hot secret on the same server, measured moments
             # apart: on a busy machine that is the comparison noise spares.
             ratio = big["rps"] / base["rps"]
@@ -640,7 +754,16 @@ http {{
             add(f"launch to first answer ({large:,} stored)", "< 500 ms",
                 f"{ms:.0f} ms", ms < 500)
         a = self.point(f"get-uniform-{small}", c)
-        if a and big and a.get("server") and big.get("server"):
+        pr = paired("spread_large", "spread_small", "cpu_us_per_request")
+        if pr:
+            note = ""
+            if a and big and a.get("server") and big.get("server"):
+                cpu_a = a["server"]["cpu_us_per_request"]
+                cpu_b = big["server"]["cpu_us_per_request"]
+                note = f"sweep: {cpu_b / cpu_a:.2f}x"
+            add(f"server CPU per GetSecretValue, {large:,} vs {small:,} stored",
+                "<= 1.3x", f"{pr[0]:.2f}x ({pr[1]})", pr[0] <= 1.3, note)
+        elif a and big and a.get("server") and big.get("server"):
             ca = a["server"]["cpu_us_per_request"]
             cb = big["server"]["cpu_us_per_request"]
             add(f"server CPU per GetSecretValue, {large:,} vs {small:,} stored",
@@ -672,6 +795,32 @@ http {{
                 out.append(f"| {t['name']} | {t['target']} | {t['measured']}"
                            f"{note} | {'yes' if t['pass'] else '**no**'} |")
             out.append("")
+        pr = R.get("paired", {}).get("rounds")
+        if pr:
+            small, _, large = self.mode["sizes"]
+            cols = [("hot", "hot", "rps"), ("empty", "empty", "rps"),
+                    ("nginx", "nginx", "rps"),
+                    (f"over {small:,}", "spread_small", "rps"),
+                    (f"over {large:,}", "spread_large", "rps"),
+                    (f"hot, {large:,} stored", "hot_large", "rps"),
+                    (f"CPU over {small:,}", "spread_small",
+                     "cpu_us_per_request"),
+                    (f"CPU over {large:,}", "spread_large",
+                     "cpu_us_per_request")]
+            out.append(f"The ratios above come from rounds at "
+                       f"{R['paired']['connections']} connections with every "
+                       f"server up at once, measured back to back in each "
+                       f"round (GetSecretValue/s; CPU in us per request):")
+            out.append("")
+            out.append("| round | " + " | ".join(c[0] for c in cols) + " |")
+            out.append("|--:|" + "--:|" * len(cols))
+            for i, row in enumerate(pr):
+                cells = []
+                for _, key, field in cols:
+                    v = row.get(key, {}).get(field)
+                    cells.append(f"{v:,.0f}" if v is not None else "-")
+                out.append(f"| {i + 1} | " + " | ".join(cells) + " |")
+            out.append("")
         out.append("Throughput in requests per second; latency in milliseconds "
                    "(closed loop: each connection sends its next request when "
                    "the previous answer arrives); ratios to the empty handler "
@@ -688,8 +837,8 @@ http {{
                 c = p["connections"]
                 e = self.point("empty", c, True)
                 n = self.point("nginx", c, True)
-                xe = f"{p['rps'] / e['rps']:.2f}" if e else "-"
-                xn = f"{p['rps'] / n['rps']:.2f}" if n else "-"
+                xe = f"{p['rps'] / e['rps']:.2f}" if e and e["rps"] else "-"
+                xn = f"{p['rps'] / n['rps']:.2f}" if n and n["rps"] else "-"
                 cpu = p.get("server", {}).get("cpu_us_per_request")
                 cpu_s = f"{cpu:.0f}" if cpu is not None else "-"
                 lat = p["latency"]
@@ -776,10 +925,11 @@ http {{
         self.results_dir.mkdir(parents=True, exist_ok=True)
         base = self.results_dir / f"bench-{self.stamp}"
         text = json.dumps(self.results, indent=1)
-        md = self.markdown()
+        # The measurements first: they outlive a mistake in the report.
         (base.with_suffix(".json")).write_text(text)
-        (base.with_suffix(".md")).write_text(md)
         (self.results_dir / "latest.json").write_text(text)
+        md = self.markdown()
+        (base.with_suffix(".md")).write_text(md)
         (self.results_dir / "latest.md").write_text(md)
         has_chart = self.args.mode != "smoke" and \
             self.chart(self.results_dir / "latest.png")
