@@ -697,9 +697,11 @@ static const char *const stmt_sql[STMT__COUNT] = {
 	[STMT_VERSION_GET] =
 	    "SELECT " VERSION_COLUMNS("") " FROM secret_versions "
 	    "WHERE secret_id = ?1 AND version_id = ?2",
+	/* By the index the stages are read with next (it holds all three
+	 * columns): one page of it for both, and no row of the table. */
 	[STMT_VERSION_GET_BY_STAGE] =
 	    "SELECT " VERSION_COLUMNS("v.") " FROM version_stages s "
-	    "JOIN secret_versions v "
+	    "INDEXED BY version_stages_version JOIN secret_versions v "
 	    "ON v.secret_id = s.secret_id AND v.version_id = s.version_id "
 	    "WHERE s.secret_id = ?1 AND s.stage = ?2",
 	[STMT_VERSION_LIST] =
