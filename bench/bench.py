@@ -639,18 +639,30 @@ http {{
             shutil.rmtree(self.run_dir, ignore_errors=True)
 
     def half_peak(self, ctx, points):
+        """Open loop at half of the hot read's peak, run several times.
+
+        One run's p99 moved by a factor of four between runs of the same
+        build on a shared machine; the figure is the run with the median
+        p99 (runs as in the paired rounds), and every run's is kept.
+        """
         peak = max(points, key=lambda p: p["rps"])
         rate = peak["rps"] / 2
-        r = self.loadgen(ctx["port"], ctx["creds"], "get-hot",
-                         connections=TARGET_CONNECTIONS, rate=rate,
-                         server_pid=ctx["pid"])
+        runs = []
+        for _ in range(self.mode.get("paired_rounds", 1)):
+            r = self.loadgen(ctx["port"], ctx["creds"], "get-hot",
+                             connections=TARGET_CONNECTIONS, rate=rate,
+                             server_pid=ctx["pid"])
+            runs.append(r)
+            log(f"get-hot at half peak ({rate:.0f}/s, open loop, "
+                f"{TARGET_CONNECTIONS} connections): p50 "
+                f"{r['latency']['p50_us'] / 1000:.2f} ms, p99 "
+                f"{r['latency']['p99_us'] / 1000:.2f} ms")
+        by_p99 = sorted(runs, key=lambda r: r["latency"]["p99_us"])
+        r = dict(by_p99[(len(by_p99) - 1) // 2])
         r["peak_rps"] = peak["rps"]
         r["peak_connections"] = peak["connections"]
+        r["runs"] = [{"rps": x["rps"], "latency": x["latency"]} for x in runs]
         self.results["latency_at_half_peak"]["get-hot"] = r
-        log(f"get-hot at half peak ({rate:.0f}/s, open loop, "
-            f"{TARGET_CONNECTIONS} connections): p50 "
-            f"{r['latency']['p50_us'] / 1000:.2f} ms, p99 "
-            f"{r['latency']['p99_us'] / 1000:.2f} ms")
 
     # ---- targets ----
 
@@ -857,7 +869,12 @@ http {{
                        f"served, p50 {hp['latency']['p50_us'] / 1000:.2f} ms, "
                        f"p99 {hp['latency']['p99_us'] / 1000:.2f} ms, p99.9 "
                        f"{hp['latency']['p999_us'] / 1000:.2f} ms (latency from "
-                       f"when each request was due).")
+                       f"when each request was due)" + (
+                           f"; the run with the median p99 of "
+                           f"{len(hp['runs'])}, whose p99 were " + ", ".join(
+                               f"{x['latency']['p99_us'] / 1000:.2f}"
+                               for x in hp["runs"]) + " ms"
+                           if len(hp.get("runs", [])) > 1 else "") + ".")
             out.append("")
         out.append("| server | data set | launch to first answer | idle RSS "
                    "| peak RSS |")
