@@ -4,7 +4,8 @@
 #   bench/run.sh            quick: 100 / 1,000 / 10,000 secrets, 2 s a point
 #   bench/run.sh --full     100 / 10,000 / 100,000 secrets, 5 s a point: the
 #                           figures recorded in docs/performance.md
-#   bench/run.sh --smoke    one scenario, one point: checks the suite works
+#   bench/run.sh --smoke    one scenario, one point, one round: checks the
+#                           suite works
 #
 # Other options go to bench/bench.py (--help lists them; --update-docs
 # writes the table and chart into docs/performance.md).  Installs what the

@@ -699,7 +699,8 @@ static const char *const stmt_sql[STMT__COUNT] = {
 	    "WHERE secret_id = ?1 AND version_id = ?2",
 	/* By the index the stages are read with next (it holds all three
 	 * columns): one page of it for both, and no row of the table.  The
-	 * secret's labels are scanned for ?2: a few (AWS allows 20). */
+	 * secret's labels are scanned for ?2, so a read costs more as they
+	 * grow (Sesame sets no limit; a secret usually has two or three). */
 	[STMT_VERSION_GET_BY_STAGE] =
 	    "SELECT " VERSION_COLUMNS("v.") " FROM version_stages s "
 	    "INDEXED BY version_stages_version JOIN secret_versions v "

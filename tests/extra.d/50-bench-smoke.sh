@@ -1,7 +1,8 @@
 #!/bin/sh
 # The benchmark suite must not rot: build its tools, run one scenario for a
-# second against a real server and the empty-handler ceiling (no nginx, no
-# chart), and check the JSON result it writes.
+# second against a real server and the empty-handler ceiling, one paired
+# round and one open-loop run (no nginx, no chart), and check the JSON
+# result it writes.
 set -eu
 cd "$(dirname "$0")/../.."
 
@@ -21,6 +22,14 @@ empty = r["ceilings"]["empty"]["points"][0]
 assert hot["ok"] > 0 and hot["errors"] == 0, hot["status_counts"]
 assert hot["latency"]["p99_us"] > 0 and empty["rps"] > 0
 assert r["servers"]["sesame-10"]["startup"]["first_answer_ms"] > 0
+# One paired round (every server up at once) and one open-loop run.
+rnd = r["paired"]["rounds"][0]
+assert rnd["hot"]["rps"] > 0 and rnd["empty"]["rps"] > 0, rnd
+assert rnd["spread_large"]["rps"] > 0 and rnd["hot_large"]["rps"] > 0, rnd
+half = r["latency_at_half_peak"]["get-hot"]
+assert half["rps"] > 0 and len(half["runs"]) == 1, half
+names = [t["name"] for t in r["targets"]]
+assert any("vs empty handler" in n for n in names), names
 print(f"bench smoke: GetSecretValue {hot['rps']:.0f}/s, empty handler "
       f"{empty['rps']:.0f}/s: ok")
 PY
