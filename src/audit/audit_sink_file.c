@@ -30,7 +30,10 @@
  * thread fdatasyncs the file at most that long after a write (it survives
  * power loss after that); with 0 every event is fdatasynced before the
  * request is answered.  Digests are always fsynced, with the folder when a
- * file is created.
+ * file is created: by the flusher, woken at once, when events are synced in
+ * the background (struct sink_closing), so that no request waits on a
+ * rotation's flushes; before the request that filled the file is answered
+ * when every event is synced.
  *
  * At start-up a file left without a digest (the process died) is read back,
  * a partial last line (never acknowledged) is cut off, and it is signed with
@@ -96,6 +99,41 @@ struct audit_file_sink {
 	bool			 is_dirty;
 	int64_t			 synced_mono_ms;
 	int64_t			 create_error_logged_mono_ms;
+
+	/* Files signed and not yet synced, closed and anchored (struct
+	 * sink_closing): queued for the flusher under lock, completed in
+	 * the order they were signed, one at a time, under closing_lock. */
+	struct sink_closing	*pending;
+	struct sink_closing	*pending_tail;
+	uint64_t		 closings_sealed;	/* under lock */
+	pthread_mutex_t		 closing_lock;
+	pthread_cond_t		 closing_done;
+	uint64_t		 closings_completed;	/* under closing_lock */
+};
+
+/*
+ * A file signed under the lock whose slow part is left to the flusher
+ * thread: the flush of its last bytes and digest, its close, the folder's
+ * flush when the next file was created, and the anchor in the database
+ * (two more flushes).  A rotation used to do all of it on the request's
+ * thread with the lock held, so every request waited on disk flushes it
+ * had not asked for (a few milliseconds each time, hundreds on a busy
+ * disk).  Only when events are synced in the background (sync_interval_ms
+ * > 0): the flusher is woken at once, so the digest and the new file's
+ * name are on disk well before the next background sync would have put
+ * the events there, which is all that mode promises.
+ */
+struct sink_closing {
+	struct sink_closing	*next;		/* in the queue */
+	int			 fd;		/* -1: nothing to complete */
+	bool			 is_signed;	/* the digest is in the file */
+	bool			 sync_folder;	/* a new file was created */
+	uint64_t		 ticket;	/* order among closings */
+	uint64_t		 file_number;
+	int64_t			 last_sequence;
+	char			 name[AUDIT_FILE_NAME_MAX];
+	char			 path[PATH_MAX];
+	char			 signature[AUDIT_HASH_HEX_LEN + 1];
 };
 
 static int64_t
@@ -166,9 +204,11 @@ sink_set_file(struct audit_file_sink *sink, uint64_t number)
 	snprintf(sink->path, sizeof(sink->path), "%s/%s", sink->dir, sink->name);
 }
 
-/* Open the next file.  STATUS_IO when it cannot be created. */
+/* Open the next file.  STATUS_IO when it cannot be created.  The folder
+ * is flushed now, or by closing when one is given. */
 static enum status
-sink_file_start(struct audit_file_sink *sink, struct error *err)
+sink_file_start(struct audit_file_sink *sink, struct sink_closing *closing,
+    struct error *err)
 {
 	struct stat	 sb;
 	uint64_t	 previous = sink->file_number;
@@ -196,7 +236,10 @@ sink_file_start(struct audit_file_sink *sink, struct error *err)
 		sink_set_file(sink, previous);
 		return STATUS_IO;
 	}
-	sync_folder(sink->dir);
+	if (closing != NULL && closing->fd >= 0)
+		closing->sync_folder = true;
+	else
+		sync_folder(sink->dir);
 	/* Watched from now on; the first write still looks, in case the
 	 * name changed hands between the open and the watch. */
 	(void)audit_file_watch_file(&sink->watch, sink->path);
@@ -214,20 +257,23 @@ sink_file_start(struct audit_file_sink *sink, struct error *err)
 }
 
 /*
- * Sign and close the current file.  When the digest cannot be written and
- * force is set the file is closed without one (verify will say so);
- * otherwise it stays open and STATUS_IO is returned.
+ * Sign the current file and let go of it: write its digest, then hand its
+ * descriptor to closing (sink_closing_complete syncs and closes it).
+ * When the digest cannot be written and force is set the file is let go
+ * without one (verify will say so); otherwise it stays current and
+ * STATUS_IO is returned.  Lock held.
  */
 static enum status
-sink_file_finish(struct audit_file_sink *sink, const char *reason, bool force)
+sink_file_seal(struct audit_file_sink *sink, const char *reason, bool force,
+    struct sink_closing *closing)
 {
 	struct audit_digest	 d;
-	struct audit_file_closed closed;
 	char			*line = NULL;
-	char			 signature[AUDIT_HASH_HEX_LEN + 1];
 	size_t			 len = 0;
 	enum status		 st;
 
+	memset(closing, 0, sizeof(*closing));
+	closing->fd = -1;
 	memset(&d, 0, sizeof(d));
 	d.file = sink->name;
 	d.first_sequence = sink->first_sequence;
@@ -237,12 +283,9 @@ sink_file_finish(struct audit_file_sink *sink, const char *reason, bool force)
 	d.reason = reason;
 	d.key_id = sink->key_id;
 	st = audit_digest_line(&d, sink->head, sink->key, &line, &len,
-	    signature);
+	    closing->signature);
 	if (st == STATUS_OK)
 		st = sink_write(sink, line, len);
-	if (st == STATUS_OK && fsync(sink->fd) != 0)
-		log_error("audit: cannot sync %s: %s", sink->path,
-		    strerror(errno));
 	if (st != STATUS_OK && !force) {
 		free(line);
 		return st;
@@ -250,7 +293,13 @@ sink_file_finish(struct audit_file_sink *sink, const char *reason, bool force)
 	if (st != STATUS_OK)
 		log_error("audit: %s closed without its digest", sink->path);
 	audit_file_watch_forget(&sink->watch);
-	close(sink->fd);
+	closing->fd = sink->fd;
+	closing->is_signed = st == STATUS_OK;
+	closing->ticket = sink->closings_sealed++;
+	closing->file_number = sink->file_number;
+	closing->last_sequence = d.last_sequence;
+	memcpy(closing->name, sink->name, sizeof(closing->name));
+	memcpy(closing->path, sink->path, sizeof(closing->path));
 	sink->fd = -1;
 	sink->is_dirty = false;
 	if (st == STATUS_OK) {
@@ -258,16 +307,119 @@ sink_file_finish(struct audit_file_sink *sink, const char *reason, bool force)
 		log_info("audit: signed %s (events %" PRId64 "..%" PRId64
 		    ", %s)", sink->name, d.first_sequence, d.last_sequence,
 		    reason);
-		if (sink->on_file_closed != NULL) {
-			closed.file_number = sink->file_number;
-			closed.file_name = sink->name;
-			closed.last_sequence = d.last_sequence;
-			closed.signature = signature;
-			sink->on_file_closed(sink->on_file_closed_arg, &closed);
-		}
 	}
 	free(line);
 	return st;
+}
+
+/*
+ * The rest of a sealed file, in the order files were sealed: its flush
+ * (the digest is on disk before the database names the file as signed),
+ * its close, the folder's flush, the anchor.  With or without the lock.
+ */
+static void
+sink_closing_complete(struct audit_file_sink *sink,
+    struct sink_closing *closing)
+{
+	struct audit_file_closed closed;
+
+	if (closing->fd < 0)
+		return;
+	pthread_mutex_lock(&sink->closing_lock);
+	while (sink->closings_completed != closing->ticket)
+		pthread_cond_wait(&sink->closing_done, &sink->closing_lock);
+	if (closing->is_signed && fsync(closing->fd) != 0)
+		log_error("audit: cannot sync %s: %s", closing->path,
+		    strerror(errno));
+	close(closing->fd);
+	closing->fd = -1;
+	if (closing->sync_folder)
+		sync_folder(sink->dir);
+	if (closing->is_signed && sink->on_file_closed != NULL) {
+		closed.file_number = closing->file_number;
+		closed.file_name = closing->name;
+		closed.last_sequence = closing->last_sequence;
+		closed.signature = closing->signature;
+		sink->on_file_closed(sink->on_file_closed_arg, &closed);
+	}
+	sink->closings_completed++;
+	pthread_cond_broadcast(&sink->closing_done);
+	pthread_mutex_unlock(&sink->closing_lock);
+}
+
+/* Hand a sealed file to the flusher.  Lock held. */
+static void
+sink_closing_enqueue(struct audit_file_sink *sink,
+    struct sink_closing *closing)
+{
+	closing->next = NULL;
+	if (sink->pending_tail != NULL)
+		sink->pending_tail->next = closing;
+	else
+		sink->pending = closing;
+	sink->pending_tail = closing;
+	pthread_cond_signal(&sink->wake);
+}
+
+static struct sink_closing *
+sink_closing_dequeue(struct audit_file_sink *sink)
+{
+	struct sink_closing *closing = sink->pending;
+
+	if (closing != NULL) {
+		sink->pending = closing->next;
+		if (sink->pending == NULL)
+			sink->pending_tail = NULL;
+	}
+	return closing;
+}
+
+/* Complete every queued file here and now, keeping the lock: before a
+ * file is signed in the caller's own time, those signed before it. */
+static void
+sink_closings_drain(struct audit_file_sink *sink)
+{
+	struct sink_closing *closing;
+
+	while ((closing = sink_closing_dequeue(sink)) != NULL) {
+		sink_closing_complete(sink, closing);
+		free(closing);
+	}
+}
+
+/* Sign and close the current file, all of it now (see sink_file_seal).
+ * Lock held. */
+static enum status
+sink_file_finish(struct audit_file_sink *sink, const char *reason, bool force)
+{
+	struct sink_closing closing;
+	enum status	 st;
+
+	sink_closings_drain(sink);
+	st = sink_file_seal(sink, reason, force, &closing);
+	sink_closing_complete(sink, &closing);
+	return st;
+}
+
+/* Sign the current file and queue the rest for the flusher; all of it now
+ * when events are synced before each answer (or out of memory).  Lock
+ * held.  The next file, when started (sink_file_start with the closing
+ * this returns), leaves the folder's flush to the queued part. */
+static struct sink_closing *
+sink_file_rotate(struct audit_file_sink *sink, const char *reason)
+{
+	struct sink_closing *closing;
+
+	if (sink->sync_interval_ms == 0 ||
+	    (closing = calloc(1, sizeof(*closing))) == NULL) {
+		(void)sink_file_finish(sink, reason, false);
+		return NULL;
+	}
+	if (sink_file_seal(sink, reason, false, closing) != STATUS_OK) {
+		free(closing);
+		return NULL;
+	}
+	return closing;
 }
 
 /* Does the path still name the file we write, as we left it? */
@@ -303,11 +455,15 @@ sink_file_look(struct audit_file_sink *sink)
 /*
  * Make sure there is a current file that is still ours and has room for
  * body_len more bytes: sign off a damaged or full one, open the next.
- * Called with the lock held.
+ * Called with the lock held.  A full file's flushes are left to the
+ * flusher (sink_file_rotate); a damaged one is rare and signed off here.
  */
 static enum status
 sink_prepare(struct audit_file_sink *sink, size_t body_len)
 {
+	struct sink_closing *closing = NULL;
+	enum status	 st = STATUS_OK;
+
 	if (sink->fd >= 0 && (audit_file_watch_changed(&sink->watch) ||
 	    sink->needs_look))
 		sink_file_look(sink);
@@ -315,10 +471,12 @@ sink_prepare(struct audit_file_sink *sink, size_t body_len)
 	    sink->next_sequence > sink->first_sequence &&
 	    (int64_t)sink->size + (int64_t)body_len + AUDIT_CHAIN_TAIL_MAX >
 	    sink->file_max_bytes)
-		(void)sink_file_finish(sink, "size", false);
+		closing = sink_file_rotate(sink, "size");
 	if (sink->fd < 0)
-		return sink_file_start(sink, NULL);
-	return STATUS_OK;
+		st = sink_file_start(sink, closing, NULL);
+	if (closing != NULL)
+		sink_closing_enqueue(sink, closing);
+	return st;
 }
 
 enum status
@@ -394,6 +552,7 @@ static void *
 sink_flusher(void *arg)
 {
 	struct audit_file_sink	*sink = arg;
+	struct sink_closing	*closing;
 	int64_t			 tick_ms, now;
 	struct timespec		 deadline;
 
@@ -401,14 +560,24 @@ sink_flusher(void *arg)
 	    sink->sync_interval_ms : 1000;
 	pthread_mutex_lock(&sink->lock);
 	while (!sink->is_stopping) {
-		clock_gettime(CLOCK_MONOTONIC, &deadline);
-		deadline.tv_sec += tick_ms / 1000;
-		deadline.tv_nsec += (tick_ms % 1000) * 1000000;
-		if (deadline.tv_nsec >= 1000000000) {
-			deadline.tv_sec++;
-			deadline.tv_nsec -= 1000000000;
+		if (sink->pending == NULL) {
+			clock_gettime(CLOCK_MONOTONIC, &deadline);
+			deadline.tv_sec += tick_ms / 1000;
+			deadline.tv_nsec += (tick_ms % 1000) * 1000000;
+			if (deadline.tv_nsec >= 1000000000) {
+				deadline.tv_sec++;
+				deadline.tv_nsec -= 1000000000;
+			}
+			pthread_cond_timedwait(&sink->wake, &sink->lock,
+			    &deadline);
 		}
-		pthread_cond_timedwait(&sink->wake, &sink->lock, &deadline);
+		/* Files signed on a writer's time: their flushes are ours. */
+		while ((closing = sink_closing_dequeue(sink)) != NULL) {
+			pthread_mutex_unlock(&sink->lock);
+			sink_closing_complete(sink, closing);
+			free(closing);
+			pthread_mutex_lock(&sink->lock);
+		}
 		if (sink->is_stopping)
 			break;
 		now = clock_ms(CLOCK_MONOTONIC);
@@ -418,8 +587,9 @@ sink_flusher(void *arg)
 		if (sink->fd >= 0 && sink->rotate_seconds > 0 &&
 		    sink->first_event_mono_ms != 0 &&
 		    now - sink->first_event_mono_ms >=
-		    sink->rotate_seconds * 1000)
-			(void)sink_file_finish(sink, "age", false);
+		    sink->rotate_seconds * 1000 &&
+		    (closing = sink_file_rotate(sink, "age")) != NULL)
+			sink_closing_enqueue(sink, closing);
 		if (sink->fd >= 0 && sink->is_dirty &&
 		    sink->sync_interval_ms > 0 &&
 		    now - sink->synced_mono_ms >= sink->sync_interval_ms) {
@@ -649,6 +819,8 @@ audit_sink_file_open(const struct audit_config *cfg,
 	pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
 	pthread_cond_init(&sink->wake, &attr);
 	pthread_condattr_destroy(&attr);
+	pthread_mutex_init(&sink->closing_lock, NULL);
+	pthread_cond_init(&sink->closing_done, NULL);
 	sink->fd = -1;
 	sink->lock_fd = -1;
 	sink->watch.fd = sink->watch.dir_wd = sink->watch.file_wd = -1;
@@ -705,7 +877,7 @@ audit_sink_file_open(const struct audit_config *cfg,
 		log_warn("audit: cannot watch %s with inotify (%s); the file "
 		    "is checked with a stat before every event instead",
 		    sink->dir, strerror(errno));
-	if ((st = sink_file_start(sink, err)) != STATUS_OK)
+	if ((st = sink_file_start(sink, NULL, err)) != STATUS_OK)
 		goto out;
 	if (pthread_create(&sink->flusher, NULL, sink_flusher, sink) != 0) {
 		st = error_set(err, STATUS_INTERNAL, "cannot start the audit "
@@ -734,6 +906,7 @@ audit_sink_file_close(struct audit_file_sink *sink)
 		pthread_mutex_unlock(&sink->lock);
 		pthread_join(sink->flusher, NULL);
 	}
+	sink_closings_drain(sink);
 	if (sink->fd >= 0)
 		(void)sink_file_finish(sink, "shutdown", true);
 	audit_file_watch_close(&sink->watch);
@@ -742,6 +915,8 @@ audit_sink_file_close(struct audit_file_sink *sink)
 	secret_buf_free(sink->key);
 	pthread_cond_destroy(&sink->wake);
 	pthread_mutex_destroy(&sink->lock);
+	pthread_cond_destroy(&sink->closing_done);
+	pthread_mutex_destroy(&sink->closing_lock);
 	free(sink->dir);
 	free(sink);
 }

@@ -12,6 +12,7 @@
 
 #include <dirent.h>
 #include <inttypes.h>
+#include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -316,6 +317,110 @@ test_every_file_closes_with_a_signed_digest(void **state)
 		secret_buf_free(other);
 		lines_free(&l);
 	}
+}
+
+/*
+ * Writers on several threads over small files, events synced in the
+ * background: a full file is signed under the log's lock and synced,
+ * closed and anchored after it, while the other writers go on.  Every
+ * file still ends with its digest, the chain has no gap, and the anchor
+ * hears of every file once, in order.
+ */
+#define ROTATION_WRITERS	4
+#define ROTATION_EVENTS		150
+
+struct anchors {
+	pthread_mutex_t	 lock;
+	uint64_t	 numbers[ROTATION_WRITERS * ROTATION_EVENTS];
+	int64_t		 last_sequences[ROTATION_WRITERS * ROTATION_EVENTS];
+	size_t		 count;
+};
+
+static void
+anchor_record(void *arg, const struct audit_file_closed *closed)
+{
+	struct anchors *a = arg;
+
+	pthread_mutex_lock(&a->lock);
+	if (a->count < ROTATION_WRITERS * ROTATION_EVENTS) {
+		a->numbers[a->count] = closed->file_number;
+		a->last_sequences[a->count] = closed->last_sequence;
+		a->count++;
+	}
+	pthread_mutex_unlock(&a->lock);
+}
+
+struct writer {
+	struct audit_log	*log;
+	int			 first;
+	int			 failures;
+};
+
+static void *
+writer_main(void *arg)
+{
+	struct writer *w = arg;
+
+	for (int i = 0; i < ROTATION_EVENTS; i++)
+		if (log_event(w->log, w->first + i) != STATUS_OK)
+			w->failures++;
+	return NULL;
+}
+
+static void
+test_concurrent_writers_rotate_without_gaps(void **state)
+{
+	struct fixture			*f = *state;
+	struct audit_config		 cfg;
+	struct audit_log		*log = NULL;
+	struct audit_verify_report	 r;
+	struct anchors			 a;
+	struct writer			 w[ROTATION_WRITERS];
+	pthread_t			 t[ROTATION_WRITERS];
+	struct error			 err;
+	size_t				 files;
+
+	memset(&a, 0, sizeof(a));
+	pthread_mutex_init(&a.lock, NULL);
+	memset(&cfg, 0, sizeof(cfg));
+	cfg.dir = f->dir;
+	cfg.signing_key = test_key(0x42);
+	cfg.file_max_bytes = SMALL_FILE_BYTES;
+	cfg.sync_interval_ms = 1000;
+	cfg.on_file_closed = anchor_record;
+	cfg.on_file_closed_arg = &a;
+	assert_int_equal(audit_open(&cfg, &log, &err), STATUS_OK);
+	for (int i = 0; i < ROTATION_WRITERS; i++) {
+		w[i].log = log;
+		w[i].first = i * ROTATION_EVENTS;
+		w[i].failures = 0;
+		assert_int_equal(pthread_create(&t[i], NULL, writer_main, &w[i]),
+		    0);
+	}
+	for (int i = 0; i < ROTATION_WRITERS; i++) {
+		assert_int_equal(pthread_join(t[i], NULL), 0);
+		assert_int_equal(w[i].failures, 0);
+	}
+	audit_close(log);
+
+	files = file_count(f);
+	assert_true(files >= 20);
+	r = verify(f);
+	assert_int_equal(r.finding, AUDIT_FINDING_NONE);
+	assert_int_equal(r.event_count, ROTATION_WRITERS * ROTATION_EVENTS);
+	assert_int_equal(r.last_sequence, ROTATION_WRITERS * ROTATION_EVENTS);
+	assert_int_equal(r.digest_count, files);
+	/* Every file, the last one at shutdown included, in order. */
+	assert_int_equal(a.count, files);
+	for (size_t i = 0; i < a.count; i++) {
+		assert_int_equal(a.numbers[i], i + 1);
+		if (i > 0)
+			assert_true(a.last_sequences[i] >
+			    a.last_sequences[i - 1]);
+	}
+	assert_int_equal(a.last_sequences[a.count - 1],
+	    ROTATION_WRITERS * ROTATION_EVENTS);
+	pthread_mutex_destroy(&a.lock);
 }
 
 static void
@@ -1366,6 +1471,7 @@ main(void)
 		T(test_untouched_log_verifies),
 		T(test_every_file_closes_with_a_signed_digest),
 		T(test_each_event_links_to_the_line_before),
+		T(test_concurrent_writers_rotate_without_gaps),
 		T(test_events_are_cloudtrail_records),
 		T(test_alarm_is_in_additional_event_data),
 		T(test_service_event_names_the_service),
