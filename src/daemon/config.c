@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "daemon/config.h"
+#include "http/http.h"
 
 #define OPT(name, type, field, def, min, max, help) \
 	{ name, type, offsetof(struct config, field), def, min, max, help }
@@ -311,10 +312,10 @@ config_finish(struct config *cfg, struct error *err)
 unsigned
 config_http_threads(const struct config *cfg)
 {
-	long	 cpus;
+	unsigned cpus;
 
 	if (cfg->threads > 0)
 		return (unsigned)cfg->threads;
-	cpus = sysconf(_SC_NPROCESSORS_ONLN);
-	return cpus > 2 ? (unsigned)cpus : 2;
+	cpus = http_default_threads();
+	return cpus > 2 ? cpus : 2;
 }

@@ -72,7 +72,7 @@ enum status	 config_load_file(struct config *cfg, const char *path,
 		    bool required, struct error *err);
 /* Fill defaults that depend on other options; check consistency. */
 enum status	 config_finish(struct config *cfg, struct error *err);
-/* HTTP worker threads: `threads`, else one per CPU, at least 2 (so
+/* HTTP worker threads: `threads`, else one per usable CPU, at least 2 (so
  * RotateSecret's test of a rotation function, which waits on one thread,
  * leaves another for the function's calls back). */
 unsigned	 config_http_threads(const struct config *cfg);

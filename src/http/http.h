@@ -72,9 +72,10 @@ enum status	 http_server_start(const struct http_server_config *cfg,
 		    struct error *err);
 /* The port actually bound (useful with port 0). */
 uint16_t	 http_server_port(const struct http_server *srv);
-/* The epoll threads when none are configured: one per online CPU. */
+/* The epoll threads when none are configured: one per CPU this process
+ * may run on (its affinity), at most 64. */
 unsigned	 http_default_threads(void);
-/* The blocking pool's threads: eight per online CPU. */
+/* The blocking pool's threads: eight per such CPU. */
 unsigned	 http_default_blocking_threads(void);
 void		 http_server_stop(struct http_server *srv);
 

@@ -35,6 +35,7 @@
 #include <malloc.h>
 #include <netinet/in.h>
 #include <pthread.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -692,11 +693,21 @@ http_server_port(const struct http_server *srv)
 	return srv->port;
 }
 
+/*
+ * The CPUs this process may run on: its affinity (taskset, a container's
+ * cpuset), which may be far fewer than the machine has online; threads
+ * sized to the machine would then take turns on the few.
+ */
 static unsigned
-online_cpus(void)
+usable_cpus(void)
 {
-	long	 cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	cpu_set_t	 set;
+	long		 cpus = 0;
 
+	if (sched_getaffinity(0, sizeof(set), &set) == 0)
+		cpus = CPU_COUNT(&set);
+	if (cpus < 1)
+		cpus = sysconf(_SC_NPROCESSORS_ONLN);
 	if (cpus < 1)
 		cpus = 1;
 	if (cpus > 64)
@@ -708,7 +719,7 @@ online_cpus(void)
 unsigned
 http_default_threads(void)
 {
-	return online_cpus();
+	return usable_cpus();
 }
 
 /*
@@ -719,7 +730,7 @@ http_default_threads(void)
 unsigned
 http_default_blocking_threads(void)
 {
-	return online_cpus() * 8;
+	return usable_cpus() * 8;
 }
 
 void
