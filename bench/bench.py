@@ -26,7 +26,7 @@ this script does the work:
    docs/performance.md.
 
 Everything runs on this machine: the load generator shares the CPUs with
-the server (but in step 5), which is also true of the ceilings, so the
+the server (except in step 5), which is also true of the ceilings, so the
 ratios are fair while the absolute numbers depend on the machine.
 """
 
