@@ -783,28 +783,24 @@ http {{
             elif sweep is not None:
                 add(name, f">= {goal}x", f"{sweep:.2f}x ({hot['rps']:,.0f} "
                     f"vs {point['rps']:,.0f}/s)", sweep >= goal)
-        hp = self.results["latency_at_half_peak"].get("get-hot")
-        if hp:
+        for key, where in (("get-hot", ""),
+                           ("get-hot-own-cpu", ", server on its own CPU")):
+            hp = self.results["latency_at_half_peak"].get(key)
+            if not hp:
+                continue
             p50 = hp["latency"]["p50_us"] / 1000
             p99 = hp["latency"]["p99_us"] / 1000
             n = len(hp.get("runs", []))
-            add(f"GetSecretValue hot at half peak ({hp['rate_target']:,.0f}/s)",
-                "p50 < 0.5 ms, p99 < 2 ms", f"p50 {p50:.2f} ms, p99 {p99:.2f} ms"
-                + (f" (the run with the median p99 of {n})" if n > 1 else ""),
-                p50 < 0.5 and p99 < 2, "the load generator on the same CPUs")
-        hp = self.results["latency_at_half_peak"].get("get-hot-own-cpu")
-        if hp:
-            p50 = hp["latency"]["p50_us"] / 1000
-            p99 = hp["latency"]["p99_us"] / 1000
-            n = len(hp.get("runs", []))
-            add(f"GetSecretValue hot at half peak, server on its own CPU "
+            note = ("the load generator on the same CPUs"
+                    if "server_cpus" not in hp else
+                    f"server on CPU {hp['server_cpus']}, load generator on "
+                    f"{hp['generator_cpus']}; half of the peak so measured, "
+                    f"{hp['peak_rps']:,.0f}/s")
+            add(f"GetSecretValue hot at half peak{where} "
                 f"({hp['rate_target']:,.0f}/s)",
                 "p50 < 0.5 ms, p99 < 2 ms", f"p50 {p50:.2f} ms, p99 {p99:.2f} ms"
                 + (f" (the run with the median p99 of {n})" if n > 1 else ""),
-                p50 < 0.5 and p99 < 2,
-                f"server on CPU {hp['server_cpus']}, load generator on "
-                f"{hp['generator_cpus']}; half of the peak so measured, "
-                f"{hp['peak_rps']:,.0f}/s")
+                p50 < 0.5 and p99 < 2, note)
         big = self.point(f"get-uniform-{large}", c)
         hot_large = self.point(f"get-hot-{large}", c)
         base = hot_large or hot
@@ -952,37 +948,35 @@ http {{
                     f"{lat['p999_us'] / 1000:.2f} | {xe} | {xn} | {cpu_s} | "
                     f"{p['errors']} |")
         out.append("")
+        def half_peak_figures(hp, why=""):
+            """What a half-peak measurement served, its latency, its runs."""
+            lat = hp["latency"]
+            runs = hp.get("runs", [])
+            return (f"{hp['rps']:,.0f}/s served, p50 {lat['p50_us'] / 1000:.2f}"
+                    f" ms, p99 {lat['p99_us'] / 1000:.2f} ms, p99.9 "
+                    f"{lat['p999_us'] / 1000:.2f} ms{why}" + (
+                        f"; the run with the median p99 of {len(runs)}, whose "
+                        f"p99 were " + ", ".join(
+                            f"{x['latency']['p99_us'] / 1000:.2f}"
+                            for x in runs) + " ms" if len(runs) > 1 else "")
+                    + ".")
+
         hp = R["latency_at_half_peak"].get("get-hot")
         if hp:
             out.append(f"Open loop at half of the hot-secret peak "
                        f"({hp['peak_rps']:,.0f}/s at {hp['peak_connections']} "
                        f"connections): {hp['rate_target']:,.0f}/s offered over "
-                       f"{hp['connections']} connections, {hp['rps']:,.0f}/s "
-                       f"served, p50 {hp['latency']['p50_us'] / 1000:.2f} ms, "
-                       f"p99 {hp['latency']['p99_us'] / 1000:.2f} ms, p99.9 "
-                       f"{hp['latency']['p999_us'] / 1000:.2f} ms (latency from "
-                       f"when each request was due)" + (
-                           f"; the run with the median p99 of "
-                           f"{len(hp['runs'])}, whose p99 were " + ", ".join(
-                               f"{x['latency']['p99_us'] / 1000:.2f}"
-                               for x in hp["runs"]) + " ms"
-                           if len(hp.get("runs", [])) > 1 else "") + ".")
+                       f"{hp['connections']} connections, " +
+                       half_peak_figures(hp, " (latency from when each "
+                                         "request was due)"))
             out.append("")
         hp = R["latency_at_half_peak"].get("get-hot-own-cpu")
         if hp:
             out.append(f"The same with the server on CPU {hp['server_cpus']} "
                        f"and the load generator on {hp['generator_cpus']} "
                        f"(peak so {hp['peak_rps']:,.0f}/s): "
-                       f"{hp['rate_target']:,.0f}/s offered, "
-                       f"{hp['rps']:,.0f}/s served, p50 "
-                       f"{hp['latency']['p50_us'] / 1000:.2f} ms, p99 "
-                       f"{hp['latency']['p99_us'] / 1000:.2f} ms, p99.9 "
-                       f"{hp['latency']['p999_us'] / 1000:.2f} ms" + (
-                           f"; the run with the median p99 of "
-                           f"{len(hp['runs'])}, whose p99 were " + ", ".join(
-                               f"{x['latency']['p99_us'] / 1000:.2f}"
-                               for x in hp["runs"]) + " ms"
-                           if len(hp.get("runs", [])) > 1 else "") + ".")
+                       f"{hp['rate_target']:,.0f}/s offered, " +
+                       half_peak_figures(hp))
             out.append("")
         out.append("| server | data set | launch to first answer | idle RSS "
                    "| peak RSS |")
